@@ -1,0 +1,166 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { run, type RunnerHandle } from '@grammyjs/runner'
+import type { Agenda } from 'agenda'
+import { webhookCallback, type Bot } from 'grammy'
+import type { i18n } from 'i18next'
+import type { Connection } from 'mongoose'
+import type { Logger } from 'pino'
+import { registerCommands } from './bot/commands.ts'
+import type { Context, SessionData } from './bot/context.ts'
+import { createBot, type PaceOptions } from './bot/create-bot.ts'
+import { createI18n } from './bot/i18n/index.ts'
+import type { AppConfig } from './config/index.ts'
+import { connectDatabase } from './db/connection.ts'
+import { createProcessedUpdates } from './db/processed-updates.ts'
+import { createMongoStorage } from './db/session-storage.ts'
+import { createScheduler, type SchedulerOptions } from './jobs/scheduler.ts'
+import type { Services } from './services.ts'
+
+/** How the bot receives updates. */
+export type UpdateSource =
+  | { kind: 'polling' }
+  /** Telegram POSTs updates to `url` (default: this app's own `/telegram`); `secret` is checked. */
+  | { kind: 'webhook'; url?: string; secret: string }
+
+export interface AppOptions {
+  config: AppConfig
+  logger: Logger
+  token: string
+  mongoUri: string
+  /** Database name; defaults to the one in the URI. Tests give each test its own. */
+  dbName?: string
+  apiRoot?: string
+  source: UpdateSource
+  /** The app's HTTP endpoint (`GET /healthz`, and `POST /telegram` in webhook mode); port 0 = any. */
+  http?: { port: number; host?: string }
+  pace?: PaceOptions
+  scheduler?: SchedulerOptions
+}
+
+/** A started app; `stop()` shuts it down gracefully. */
+export interface RunningApp {
+  bot: Bot<Context>
+  connection: Connection
+  scheduler: Agenda
+  services: Services
+  i18n: i18n
+  /** Where the app's HTTP endpoint listens, e.g. `http://127.0.0.1:3000`. */
+  httpUrl?: string
+  stop(): Promise<void>
+}
+
+/**
+ * Composition root shared by `npm start`, production and the tests:
+ * database -> services -> bot -> jobs -> updates. Essential steps (database, getMe) fail loudly;
+ * non-essential ones (command menu) are logged and skipped.
+ */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, logger } = options
+  const connection = await connectDatabase(options.mongoUri, options.dbName).catch((error: unknown) => {
+    throw new Error(`cannot reach the database: ${(error as Error).message}`, { cause: error })
+  })
+  const cleanups: (() => Promise<unknown>)[] = [() => connection.close()]
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'))
+  }
+  try {
+    const i18n = createI18n()
+    const services: Services = { processedUpdates: createProcessedUpdates(connection) }
+    const bot = createBot({
+      token: options.token,
+      ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+      ...(options.pace ? { pace: options.pace } : {}),
+      config,
+      services,
+      logger,
+      i18n,
+      sessionStorage: await createMongoStorage<SessionData>(connection, 'sessions'),
+      conversationStorage: await createMongoStorage<unknown>(connection, 'conversations'),
+    })
+    await bot.init().catch((error: unknown) => {
+      throw new Error(`Telegram did not accept the bot token (getMe failed): ${(error as Error).message}`, {
+        cause: error,
+      })
+    })
+    logger.info({ username: bot.botInfo.username }, 'bot identified')
+    await registerCommands(bot.api, i18n, logger)
+
+    const scheduler = createScheduler(connection, options.scheduler)
+    await scheduler.start()
+    cleanups.push(() => scheduler.stop())
+
+    let httpUrl: string | undefined
+    if (options.http) {
+      const server = await listenHttp(bot, connection, options.source, options.http)
+      const { port } = server.address() as AddressInfo
+      httpUrl = `http://${options.http.host ?? '127.0.0.1'}:${port}`
+      cleanups.push(() => closeServer(server))
+    }
+    const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const
+    if (options.source.kind === 'polling') {
+      await bot.api.deleteWebhook()
+      const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: allowedUpdates } } })
+      cleanups.push(() => (runner.isRunning() ? runner.stop() : Promise.resolve()))
+    } else {
+      const url = options.source.url ?? (httpUrl ? `${httpUrl}/telegram` : undefined)
+      if (!url) throw new Error('webhook mode needs WEBHOOK_URL or an HTTP port')
+      await bot.api.setWebhook(url, { secret_token: options.source.secret, allowed_updates: allowedUpdates })
+    }
+    return {
+      bot,
+      connection,
+      scheduler,
+      services,
+      i18n,
+      ...(httpUrl ? { httpUrl } : {}),
+      stop: stopAll,
+    }
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+}
+
+/** Serves `GET /healthz` (database reachable) and, for webhooks, `POST /telegram` (secret checked by grammY). */
+async function listenHttp(
+  bot: Bot<Context>,
+  connection: Connection,
+  source: UpdateSource,
+  http: { port: number; host?: string },
+): Promise<Server> {
+  const handleUpdate =
+    source.kind === 'webhook'
+      ? webhookCallback(bot, 'http', {
+          secretToken: source.secret,
+          onTimeout: 'return',
+          timeoutMilliseconds: 55_000,
+        })
+      : undefined
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      const healthy = connection.readyState === 1
+      res
+        .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(healthy ? 'ok' : 'database unavailable')
+    } else if (handleUpdate && req.method === 'POST' && req.url === '/telegram') {
+      handleUpdate(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end()
+      })
+    } else {
+      res.writeHead(404).end()
+    }
+  })
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(http.port, http.host ?? '127.0.0.1', resolve),
+  )
+  return server
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeIdleConnections()
+  })
+}

@@ -1,0 +1,112 @@
+import { autoRetry } from '@grammyjs/auto-retry'
+import { conversations } from '@grammyjs/conversations'
+import { sequentialize } from '@grammyjs/runner'
+import { apiThrottler } from '@grammyjs/transformer-throttler'
+import { Bot, session, type StorageAdapter, type Transformer } from 'grammy'
+import type { UserFromGetMe } from 'grammy/types'
+import type { i18n } from 'i18next'
+import type { Logger } from 'pino'
+import type { AppConfig } from '../config/index.ts'
+import type { Services } from '../services.ts'
+import type { Context, SessionData } from './context.ts'
+import { createHelpFeature } from './features/help.ts'
+import { createLanguageFeature } from './features/language.ts'
+import { startFeature } from './features/start.ts'
+import { unknownFeature } from './features/unknown.ts'
+import { handleBotError } from './handlers/error.ts'
+import { attachDependencies } from './middlewares/attach-dependencies.ts'
+import { i18nMiddleware } from './middlewares/i18n.ts'
+import { ignoreDuplicates } from './middlewares/ignore-duplicates.ts'
+import { resolveRole } from './middlewares/role.ts'
+
+/** How fast the bot may talk to Telegram; Telegram's published limits by default. */
+export interface PaceOptions {
+  /** Messages per second across all chats (Telegram: about 30). */
+  globalPerSecond: number
+  /** Sustained messages per second to one chat (Telegram: about 1). */
+  perChatPerSecond: number
+  /** Messages one chat may get at once before the per-chat rate applies (a reply and a photo, say). */
+  perChatBurst: number
+}
+
+export const TELEGRAM_PACE: PaceOptions = { globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 3 }
+
+export interface BotDependencies {
+  token: string
+  apiRoot?: string
+  /** Skips the getMe round-trip when already known (tests, webhook instances). */
+  botInfo?: UserFromGetMe
+  config: AppConfig
+  services: Services
+  logger: Logger
+  i18n: i18n
+  sessionStorage: StorageAdapter<SessionData>
+  conversationStorage: StorageAdapter<unknown>
+  pace?: PaceOptions
+}
+
+/** Every message goes out as Telegram HTML unless a caller chose otherwise; i18n escapes the values. */
+const htmlByDefault: Transformer = (prev, method, payload, signal) => {
+  if (payload && typeof payload === 'object' && !('parse_mode' in payload)) {
+    if (
+      ['sendMessage', 'editMessageText', 'sendPhoto', 'sendDocument', 'editMessageCaption'].includes(method)
+    ) {
+      return prev(method, { ...payload, parse_mode: 'HTML' }, signal)
+    }
+  }
+  return prev(method, payload, signal)
+}
+
+/**
+ * Builds the bot: outgoing calls paced and retried (429 retry_after honoured), then the middleware chain
+ * (dependencies, duplicate filter, session, language, role, conversations) and the features inside an
+ * error boundary with the catch-all feature last.
+ */
+export function createBot(deps: BotDependencies): Bot<Context> {
+  const bot = new Bot<Context>(deps.token, {
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+  })
+  const pace = deps.pace ?? TELEGRAM_PACE
+  bot.api.config.use(
+    apiThrottler({
+      global: {
+        reservoir: pace.globalPerSecond,
+        reservoirRefreshAmount: pace.globalPerSecond,
+        reservoirRefreshInterval: 1000,
+      },
+      out: {
+        maxConcurrent: 1,
+        reservoir: pace.perChatBurst,
+        reservoirIncreaseAmount: 1,
+        reservoirIncreaseInterval: Math.ceil(1000 / pace.perChatPerSecond),
+        reservoirIncreaseMaximum: pace.perChatBurst,
+      },
+    }),
+  )
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }))
+  bot.api.config.use(htmlByDefault)
+
+  // Updates of one chat are handled in order (runner and concurrent webhook requests alike).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()))
+  bot.use(attachDependencies(deps))
+  bot.use(ignoreDuplicates)
+  bot.use(session({ initial: (): SessionData => ({}), storage: deps.sessionStorage }))
+  bot.use(i18nMiddleware(deps.i18n))
+  bot.use(resolveRole)
+  bot.use(conversations({ storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never } }))
+
+  const features = bot.errorBoundary(handleBotError)
+  features.use(startFeature)
+  features.use(createHelpFeature(deps.i18n))
+  features.use(createLanguageFeature(deps.i18n))
+  features.use(unknownFeature)
+
+  bot.catch((error) => {
+    deps.logger.error(
+      { err: error.error, updateId: error.ctx.update.update_id },
+      'update failed outside the boundary',
+    )
+  })
+  return bot
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod'
+
+/** Parses a comma-separated list of Telegram user ids ("123, 456") into numbers. */
+const telegramIdList = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === '') return []
+    const ids: number[] = []
+    for (const part of value.split(',')) {
+      const id = Number(part.trim())
+      if (!Number.isSafeInteger(id) || id <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${part.trim()}" is not a Telegram user id` })
+        return z.NEVER
+      }
+      ids.push(id)
+    }
+    return ids
+  })
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url().optional())
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+
+/**
+ * The process environment the bot reads, validated once at start-up.
+ * Every variable is optional: with none set, `npm start` runs the embedded database and the sandbox.
+ */
+export const envSchema = z
+  .object({
+    /** Telegram bot token from @BotFather; unset = the local sandbox plays Telegram. */
+    BOT_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+:[\w-]{30,}$/, 'expected a token like 123456:ABC-DEF... from @BotFather')
+        .optional(),
+    ),
+    /** MongoDB connection string; unset = the embedded database with its data in DATA_DIR. */
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI')
+        .optional(),
+    ),
+    /** Another Bot API server (self-hosted, or a test double); default https://api.telegram.org. */
+    TELEGRAM_API_ROOT: optionalUrl,
+    /** Telegram user ids of the owners, comma-separated. */
+    OWNER_IDS: telegramIdList.default([]),
+    /** Path to the program rules file (YAML); unset = café defaults. */
+    PROGRAM_FILE: optionalString,
+    /** Public HTTPS URL Telegram should deliver updates to; unset = long polling. */
+    WEBHOOK_URL: optionalUrl,
+    /** Secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token; required with WEBHOOK_URL. */
+    WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16-256 characters of A-Z, a-z, 0-9, _ and -')
+        .optional(),
+    ),
+    /** HTTP port: the sandbox page, or the webhook and health endpoint. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Where the embedded database keeps its files. */
+    DATA_DIR: optionalString.default('./data'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message: 'is required when WEBHOOK_URL is set',
+      })
+    }
+    if (env.WEBHOOK_URL && !env.BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_URL'],
+        message: 'needs BOT_TOKEN (the sandbox uses polling)',
+      })
+    }
+  })
+
+export type Env = z.infer<typeof envSchema>
+
+/** Thrown when the configuration is invalid; `lines` holds one human-readable line per wrong field. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+}
+
+/** Validates the environment; throws ConfigError listing every wrong field at once. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source)
+  if (result.success) return result.data
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+  )
+}
