@@ -61,10 +61,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw new Error(`cannot reach the database: ${(error as Error).message}`, { cause: error })
   })
   const cleanups: (() => Promise<unknown>)[] = [() => connection.close()]
-  const stopAll = async () => {
-    for (const cleanup of cleanups.reverse())
-      await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'))
-  }
+  // Graceful and idempotent: updates stop first, then jobs, then the database (cleanups run in reverse).
+  let stopping: Promise<void> | undefined
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'))
+    })())
   try {
     const i18n = createI18n()
     const services: Services = { processedUpdates: createProcessedUpdates(connection) }

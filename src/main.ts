@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { startApp, type RunningApp, type UpdateSource } from './app.ts'
 import { ConfigError, loadConfig } from './config/index.ts'
-import { startEmbeddedDb, type EmbeddedDb } from './embedded-mongo/index.ts'
+import type { EmbeddedDb } from './embedded-mongo/index.ts'
 import { createLogger } from './logger.ts'
-import { startFakeTelegram, type FakeTelegram } from './sandbox/fake-telegram/index.ts'
+import type { FakeTelegram } from './sandbox/fake-telegram/index.ts'
 
 /** The sandbox's owner persona; added to OWNER_IDS when none are configured, so every role can be tried. */
 export const SANDBOX_OWNER_ID = 100_000_001
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   try {
     let mongoUri = env.MONGODB_URI
     if (!mongoUri) {
+      // Loaded only when needed: production with MONGODB_URI and BOT_TOKEN never imports the stand-ins.
+      const { startEmbeddedDb } = await import('./embedded-mongo/index.ts')
       embeddedDb = await startEmbeddedDb({ port: 0, dbpath: path.resolve(env.DATA_DIR, 'db') })
       mongoUri = embeddedDb.uri
       logger.info({ uri: mongoUri }, 'embedded database started (set MONGODB_URI to use a real MongoDB)')
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     if (!token) {
       const ownerIds = config.ownerIds.size > 0 ? [...config.ownerIds] : [SANDBOX_OWNER_ID]
       config = { ...config, ownerIds: new Set(ownerIds) }
+      const { startFakeTelegram } = await import('./sandbox/fake-telegram/index.ts')
       sandbox = await startFakeTelegram({
         port: env.PORT,
         serveSandboxPage: true,

@@ -1,33 +1,33 @@
 import { z } from 'zod'
 
+/** Treats an unset, empty or blank variable as absent, and trims the rest. */
+function blankAsUndefined(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const trimmed = value.trim()
+  return trimmed === '' ? undefined : trimmed
+}
+
+/** An optional variable: absent when unset or blank, else validated by `schema`. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(blankAsUndefined, schema.optional())
+}
+
 /** Parses a comma-separated list of Telegram user ids ("123, 456") into numbers. */
-const telegramIdList = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    if (value === '') return []
-    const ids: number[] = []
-    for (const part of value.split(',')) {
-      const id = Number(part.trim())
-      if (!Number.isSafeInteger(id) || id <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${part.trim()}" is not a Telegram user id` })
-        return z.NEVER
-      }
-      ids.push(id)
+const telegramIdList = z.string().transform((value, ctx) => {
+  const ids: number[] = []
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const id = Number(part)
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not a Telegram user id` })
+      return z.NEVER
     }
-    return ids
-  })
-
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .pipe(z.url().optional())
-
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
+    ids.push(id)
+  }
+  return ids
+})
 
 /**
  * The process environment the bot reads, validated once at start-up.
@@ -36,39 +36,33 @@ const optionalString = z
 export const envSchema = z
   .object({
     /** Telegram bot token from @BotFather; unset = the local sandbox plays Telegram. */
-    BOT_TOKEN: optionalString.pipe(
-      z
-        .string()
-        .regex(/^\d+:[\w-]{30,}$/, 'expected a token like 123456:ABC-DEF... from @BotFather')
-        .optional(),
+    BOT_TOKEN: optional(
+      z.string().regex(/^\d+:[\w-]{30,}$/, 'expected a token like 123456:ABC-DEF... from @BotFather'),
     ),
     /** MongoDB connection string; unset = the embedded database with its data in DATA_DIR. */
-    MONGODB_URI: optionalString.pipe(
-      z
-        .string()
-        .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI')
-        .optional(),
+    MONGODB_URI: optional(
+      z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI'),
     ),
     /** Another Bot API server (self-hosted, or a test double); default https://api.telegram.org. */
-    TELEGRAM_API_ROOT: optionalUrl,
+    TELEGRAM_API_ROOT: optional(z.url()),
     /** Telegram user ids of the owners, comma-separated. */
-    OWNER_IDS: telegramIdList.default([]),
+    OWNER_IDS: z.preprocess((value) => blankAsUndefined(value) ?? '', telegramIdList),
     /** Path to the program rules file (YAML); unset = café defaults. */
-    PROGRAM_FILE: optionalString,
+    PROGRAM_FILE: optional(z.string()),
     /** Public HTTPS URL Telegram should deliver updates to; unset = long polling. */
-    WEBHOOK_URL: optionalUrl,
+    WEBHOOK_URL: optional(z.url()),
     /** Secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token; required with WEBHOOK_URL. */
-    WEBHOOK_SECRET: optionalString.pipe(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16-256 characters of A-Z, a-z, 0-9, _ and -')
-        .optional(),
+    WEBHOOK_SECRET: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16-256 characters of A-Z, a-z, 0-9, _ and -'),
     ),
     /** HTTP port: the sandbox page, or the webhook and health endpoint. */
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    LOG_LEVEL: z.preprocess(
+      blankAsUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
     /** Where the embedded database keeps its files. */
-    DATA_DIR: optionalString.default('./data'),
+    DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('./data')),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { startApp, type RunningApp } from '../../src/app.ts'
+import type { PaceOptions } from '../../src/bot/create-bot.ts'
+import { loadConfig, type AppConfig } from '../../src/config/index.ts'
+import { startEmbeddedDb, type EmbeddedDb } from '../../src/embedded-mongo/index.ts'
+import { createLogger } from '../../src/logger.ts'
+import { startFakeTelegram, type FakeTelegram } from '../../src/sandbox/fake-telegram/index.ts'
+import type { FakeUser, UserProfile } from '../../src/sandbox/fake-telegram/index.ts'
+
+/** Pace for tests: generous, so conversations are not slowed by Telegram's per-chat limit. */
+export const TEST_PACE: PaceOptions = { globalPerSecond: 1000, perChatPerSecond: 1000, perChatBurst: 1000 }
+
+export const OWNER_ID = 9_000_001
+
+/** One bot, its own database and Telegram: what a scenario test talks to. */
+export interface World {
+  tg: FakeTelegram
+  app: RunningApp
+  config: AppConfig
+  dbName: string
+  /** A Telegram user of this world's bot. */
+  user(profile: UserProfile): FakeUser
+  /** Stops the bot (gracefully) and starts it again on the same database and token. */
+  restart(): Promise<void>
+}
+
+export interface WorldOptions {
+  env?: Record<string, string>
+  pace?: PaceOptions
+  source?: 'webhook' | 'polling'
+}
+
+let shared: { db?: EmbeddedDb; uri: string } | undefined
+const cleanups: (() => Promise<void>)[] = []
+
+/** Telegram's limits, loosened so tests are not slowed down; tests of the limits set their own. */
+const TEST_LIMITS = {
+  perChatPerSecond: 1000,
+  perChatBurst: 1000,
+  globalPerSecond: 10_000,
+  globalBurst: 10_000,
+}
+
+/**
+ * Installs the per-file infrastructure: one in-memory embedded database (or the real MongoDB of
+ * MONGODB_URI); every `createWorld()` then gets its own database, bot token and fake Bot API server.
+ */
+export function useInfrastructure(): void {
+  beforeAll(async () => {
+    const uri = process.env.MONGODB_URI
+    const db = uri ? undefined : await startEmbeddedDb({ port: 0 })
+    shared = { ...(db ? { db } : {}), uri: uri ?? db!.uri }
+  })
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.()
+  })
+  afterAll(async () => {
+    await shared?.db?.stop()
+    shared = undefined
+  })
+}
+
+/** Starts a bot on a fresh database, delivering updates by webhook (deterministic) unless told otherwise. */
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
+  if (!shared) throw new Error('call useInfrastructure() at the top of the test file')
+  const { uri } = shared
+  const tg = await startFakeTelegram({ port: 0, limits: TEST_LIMITS })
+  cleanups.push(() => tg.stop())
+  const config = loadConfig({ OWNER_IDS: String(OWNER_ID), LOG_LEVEL: 'silent', ...options.env })
+  const dbName = `t_${randomBytes(6).toString('hex')}`
+  const token = `${7_000_000 + Math.floor(Math.random() * 1_000_000)}:${randomBytes(26).toString('base64url')}`
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
+  const start = () =>
+    startApp({
+      config,
+      logger,
+      token,
+      mongoUri: uri,
+      dbName,
+      apiRoot: tg.apiRoot,
+      source:
+        options.source === 'polling'
+          ? { kind: 'polling' }
+          : { kind: 'webhook', secret: 'test-secret-0123456789' },
+      ...(options.source === 'polling' ? {} : { http: { port: 0 } }),
+      pace: options.pace ?? TEST_PACE,
+      scheduler: { processEvery: 200 },
+    })
+  let app = await start()
+  cleanups.push(() => app.stop())
+  const world: World = {
+    tg,
+    config,
+    dbName,
+    get app() {
+      return app
+    },
+    user: (profile) => tg.user(profile),
+    async restart() {
+      await app.stop()
+      app = await start()
+    },
+  }
+  return world
+}
