@@ -53,14 +53,10 @@ async function main(): Promise<void> {
     let token = env.BOT_TOKEN
     let apiRoot = env.TELEGRAM_API_ROOT
     let source: UpdateSource = env.WEBHOOK_URL
-      ? {
-          kind: 'webhook',
-          url: env.WEBHOOK_URL,
-          secret: env.WEBHOOK_SECRET ?? '',
-          port: env.PORT,
-          host: '0.0.0.0',
-        }
+      ? { kind: 'webhook', url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' }
       : { kind: 'polling' }
+    // The health endpoint (and the webhook) listen on PORT on all interfaces, for Docker's healthcheck.
+    let http: { port: number; host: string } | undefined = { port: env.PORT, host: '0.0.0.0' }
     if (!token) {
       const ownerIds = config.ownerIds.size > 0 ? [...config.ownerIds] : [SANDBOX_OWNER_ID]
       config = { ...config, ownerIds: new Set(ownerIds) }
@@ -76,7 +72,15 @@ async function main(): Promise<void> {
       http = undefined // the sandbox page owns PORT
     }
 
-    app = await startApp({ config, logger, token, mongoUri, apiRoot, source, ...(http ? { http } : {}) })
+    app = await startApp({
+      config,
+      logger,
+      token,
+      mongoUri,
+      ...(apiRoot ? { apiRoot } : {}),
+      source,
+      ...(http ? { http } : {}),
+    })
     if (sandbox) {
       process.stdout.write(`\n  Sandbox ready: open ${sandbox.url} in your browser.\n\n`)
     } else {

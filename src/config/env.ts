@@ -86,8 +86,11 @@ export type Env = z.infer<typeof envSchema>
 /** Thrown when the configuration is invalid; `lines` holds one human-readable line per wrong field. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
-  constructor(readonly lines: string[]) {
-    super(`Invalid configuration:\n${lines.join('\n')}`)
+  constructor(
+    readonly lines: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid configuration:\n${lines.join('\n')}`, options)
   }
 }
 

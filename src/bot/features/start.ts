@@ -7,7 +7,7 @@ const feature = composer.chatType('private')
 
 /** /start: a localized welcome that says what the program gives, with the main menu. */
 feature.command('start', async (ctx) => {
-  await ctx.reply(ctx.t('start.welcome', { name: ctx.from.first_name, shop: ctx.config.shopName }), {
+  await ctx.reply(ctx.t('start.welcome', { name: ctx.from.first_name, shop: ctx.config.program.shopName }), {
     reply_markup: mainMenu(ctx),
   })
 })
