@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatMoney } from '../../src/bot/i18n/format.ts'
+import { DOMAIN_ERROR_CODES, translationKeyOf } from '../../src/domain/errors.ts'
 import { createI18n, escapeHtml, languageFromTelegram, readLocales } from '../../src/bot/i18n/index.ts'
 
 /** Flattens a nested translation bundle into its keys, with plural suffixes folded into the base key. */
@@ -84,5 +85,21 @@ describe('money formatting', () => {
     expect(formatMoney(5, 'RUB', 2, 'ru')).toBe('0,05\u00a0₽')
     expect(formatMoney(-5, 'RUB', 2, 'ru')).toBe('-0,05\u00a0₽')
     expect(formatMoney(125050, 'RUB', 2, 'en')).toBe('₽1,250.50')
+  })
+})
+
+describe('domain error messages', () => {
+  it('should translate every domain error code in both languages', () => {
+    const i18n = createI18n()
+    for (const lang of ['ru', 'en']) {
+      const t = i18n.getFixedT(lang)
+      const missing = DOMAIN_ERROR_CODES.filter(
+        (code) => !i18n.exists(translationKeyOf(code), { lng: lang, fallbackLng: false }),
+      )
+      expect(missing, lang).toEqual([])
+      expect(t(translationKeyOf('LEDGER.INSUFFICIENT_POINTS'), { balance: 5, requested: 10 })).toMatch(
+        /5.*10/,
+      )
+    }
   })
 })
