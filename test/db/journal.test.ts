@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JournalCorruptError, MAX_RECORD_BYTES, openJournal } from '../../src/embedded-mongo/journal/index.ts'
 import type { Journal } from '../../src/embedded-mongo/journal/index.ts'
@@ -293,5 +294,35 @@ describe('journal: directory lock', () => {
   it('refuses a lock held by another live process, naming its pid', async () => {
     await fs.writeFile(path.join(dir, 'LOCK'), `${process.ppid}\n`)
     await expect(openJournal(dir)).rejects.toThrow(new RegExp(`locked by running process ${process.ppid}`))
+  })
+})
+
+describe('journal: framing property', () => {
+  it('after a cut at any byte, replays exactly the records that fit entirely before it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (sizes, cutAt) => {
+          await fs.rm(dir, { recursive: true, force: true })
+          const records = sizes.map((size, i) => new Uint8Array(size).fill(i + 1))
+          const journal = await reopen()
+          journal.replay()
+          await Promise.all(records.map((r) => journal.append(r)))
+          await journal.close()
+          const size = (await fs.stat(logFile())).size
+          const cut = 8 + Math.floor((size - 8) * cutAt)
+          await fs.truncate(logFile(), cut)
+
+          let end = 8
+          const fitting = records.filter((r) => (end += 8 + r.length) <= cut)
+          const again = await reopen()
+          const replayed = [...again.replay()]
+          expect(replayed.map((r) => [r.length, r[0]])).toEqual(fitting.map((r) => [r.length, r[0]]))
+          await again.close()
+        },
+      ),
+      { numRuns: 40 },
+    )
   })
 })

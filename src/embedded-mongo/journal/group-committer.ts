@@ -4,7 +4,7 @@
  * close) run in queue order between batches. Acknowledgements follow queue order.
  */
 
-/** Where batches go: writes the frames at the end of the current log and makes them durable. */
+/** Where batches go: writes the frames at the end of the current log and makes them durable (fsync). */
 export interface BatchSink {
   writeDurably(frames: Buffer[], bytes: number): Promise<void>
 }
@@ -19,7 +19,10 @@ const MAX_BATCH_FRAMES = 1024
 /** Batch size above which no more frames are added, in bytes (8 MiB); one larger frame still goes alone. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024
 
-/** Queue and flush loop; see the file comment. */
+/**
+ * The append queue and its single flush loop. Use one per journal: `append` for records,
+ * `barrier` for anything that must happen between two writes (switching or closing the log).
+ */
 export class GroupCommitter {
   private readonly queue: Item[] = []
   private head = 0

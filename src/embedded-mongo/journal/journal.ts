@@ -2,21 +2,18 @@
  * The journal proper: replay with tail repair, group-committed appends, and compaction that
  * switches to a new log generation. Opening the directory is in `open-journal.ts`.
  */
-import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { JournalCorruptError } from './errors.ts'
 import {
   FILE_HEADER_BYTES,
   FOOTER_BYTES,
   LOG_MAGIC,
   SNAPSHOT_MAGIC,
-  decodeFooter,
   encodeFileHeader,
   encodeFooter,
   encodeFrame,
 } from './format.ts'
-import { readFrames } from './frame-reader.ts'
+import { readLogFile, readSnapshotFile } from './file-readers.ts'
 import { GroupCommitter } from './group-committer.ts'
 import type { Journal } from './index.ts'
 import { fsyncDir, logFileName, snapshotFileName, writeFileDurably } from './layout.ts'
@@ -218,7 +215,10 @@ export class JournalImpl implements Journal {
   }
 
   private *replayRecords(): Generator<Uint8Array, void, undefined> {
-    const snapshot = this.snapshotGen === undefined ? [] : this.readSnapshot(this.snapshotGen)
+    const snapshot =
+      this.snapshotGen === undefined
+        ? []
+        : readSnapshotFile(path.join(this.dir, snapshotFileName(this.snapshotGen)))
     for (const source of [snapshot, this.scanLogs()]) {
       for (const record of source) {
         yield record
@@ -227,61 +227,15 @@ export class JournalImpl implements Journal {
     }
   }
 
-  private *readSnapshot(gen: number): Generator<Uint8Array, void, undefined> {
-    const file = path.join(this.dir, snapshotFileName(gen))
-    const fd = fs.openSync(file, 'r')
-    try {
-      const size = fs.fstatSync(fd).size
-      const footer = Buffer.alloc(FOOTER_BYTES)
-      fs.readSync(fd, footer, 0, FOOTER_BYTES, size - FOOTER_BYTES)
-      const expected = decodeFooter(footer)
-      const frames = readFrames(fd, FILE_HEADER_BYTES, size - FOOTER_BYTES)
-      for (let next = frames.next(); ; next = frames.next()) {
-        if (!next.done) {
-          yield next.value
-          continue
-        }
-        const end = next.value
-        if (end.problem !== undefined || end.count !== expected) {
-          throw new JournalCorruptError(
-            `journal: snapshot ${file} is damaged at offset ${end.goodEnd}: ` +
-              `${end.problem ?? `${end.count} records instead of ${expected}`}`,
-          )
-        }
-        return
-      }
-    } finally {
-      fs.closeSync(fd)
-    }
-  }
-
   /**
-   * Yields the records of every live log in order, cutting a bad tail off each (truncate + fsync)
-   * and logging it; ends by recording the write position of the active log.
+   * Yields the records of every live log in order, cutting a bad tail off each, and records the
+   * write position of the active log.
    */
   private *scanLogs(): Generator<Buffer, void, undefined> {
     for (const gen of this.logGens) {
-      const file = path.join(this.dir, logFileName(gen))
-      const fd = fs.openSync(file, 'r+')
-      try {
-        const size = fs.fstatSync(fd).size
-        const frames = readFrames(fd, FILE_HEADER_BYTES, size)
-        let next = frames.next()
-        for (; !next.done; next = frames.next()) yield next.value
-        const end = next.value
-        if (end.goodEnd < size) {
-          fs.ftruncateSync(fd, end.goodEnd)
-          fs.fsyncSync(fd)
-          this.currentLogBytes -= size - end.goodEnd
-          this.log(
-            `journal: ${file}: ${end.problem ?? 'bad data'} at offset ${end.goodEnd}; ` +
-              `cut ${size - end.goodEnd} bytes, kept ${end.count} records`,
-          )
-        }
-        if (gen === this.active.gen) this.active.position = end.goodEnd
-      } finally {
-        fs.closeSync(fd)
-      }
+      const end = yield* readLogFile(path.join(this.dir, logFileName(gen)), this.log)
+      this.currentLogBytes -= end.cutBytes
+      if (gen === this.active.gen) this.active.position = end.goodEnd
     }
   }
 }
