@@ -280,7 +280,7 @@ describe('journal: directory lock', () => {
     await fs.writeFile(path.join(dir, 'LOCK'), `${child.pid}\n`)
     const journal = await reopen()
     expect(logLines.join('\n')).toMatch(new RegExp(`stale lock .*pid ${child.pid}`))
-    expect((await fs.readFile(path.join(dir, 'LOCK'), 'latin1')).trim()).toBe(String(process.pid))
+    expect((await fs.readFile(path.join(dir, 'LOCK'), 'latin1')).split('\n')[0]).toBe(String(process.pid))
     await journal.close()
   })
 
@@ -289,6 +289,18 @@ describe('journal: directory lock', () => {
     const journal = await reopen()
     expect(logLines.join('\n')).toMatch(/stale lock/)
     await journal.close()
+  })
+
+  it('takes over a lock from before a reboot even when its pid is alive now (Linux boot id)', async () => {
+    const bootId = await fs.readFile('/proc/sys/kernel/random/boot_id', 'latin1')
+    expect(bootId.trim()).not.toBe('')
+    await fs.writeFile(path.join(dir, 'LOCK'), `${process.ppid}\nnot-this-boot\n`)
+    const journal = await reopen()
+    expect(logLines.join('\n')).toMatch(/stale lock/)
+    await journal.close()
+    // A lock from this boot with a live pid still refuses.
+    await fs.writeFile(path.join(dir, 'LOCK'), `${process.ppid}\n${bootId.trim()}\n`)
+    await expect(openJournal(dir)).rejects.toThrow(/locked by running process/)
   })
 
   it('refuses a lock held by another live process, naming its pid', async () => {

@@ -4,9 +4,11 @@
  * The lock file is created atomically with its content (written to a private temp file, then
  * hard-linked to `LOCK`, which fails if `LOCK` exists). A lock whose pid is dead is stale (its owner
  * crashed) and is taken over. A lock holding our own pid but not held by this process is stale too:
- * in a container the restarted server often gets the same pid as the crashed one.
+ * in a container the restarted server often gets the same pid as the crashed one. On Linux the
+ * lock also records the kernel boot id, so a lock from before a reboot is stale whatever its pid.
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { LOCK_FILE } from './layout.ts'
@@ -23,6 +25,21 @@ const heldHere = new Set<string>()
 /** How many times a stale lock is removed and creation retried before giving up. */
 const MAX_ATTEMPTS = 5
 
+/** This boot's id (Linux), or '' where unknown; a lock with another boot id predates a reboot. */
+const bootId = ((): string => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim()
+  } catch {
+    return ''
+  }
+})()
+
+/** What a lock file says: the holder's pid and the boot it ran in ('' when not recorded). */
+interface LockOwner {
+  pid: number
+  boot: string
+}
+
 /** True when a process with this pid exists (a zombie counts; reap children before reopening). */
 function isAlive(pid: number): boolean {
   try {
@@ -33,14 +50,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Reads the pid in a lock file; undefined when missing or unreadable (e.g. empty after a power loss). */
-async function readPid(file: string): Promise<number | undefined> {
+/** Reads a lock file; undefined when missing or unreadable (e.g. empty after a power loss). */
+async function readOwner(file: string): Promise<LockOwner | undefined> {
   try {
-    const pid = Number.parseInt(await fs.readFile(file, 'latin1'), 10)
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
+    const [pidLine = '', boot = ''] = (await fs.readFile(file, 'latin1')).split('\n')
+    const pid = Number.parseInt(pidLine, 10)
+    return Number.isSafeInteger(pid) && pid > 0 ? { pid, boot: boot.trim() } : undefined
   } catch {
     return undefined
   }
+}
+
+/** True when the lock's owner may still be running (same boot, and its pid is alive and not ours). */
+function ownerRunning(owner: LockOwner): boolean {
+  if (owner.pid === process.pid) return false
+  if (owner.boot !== '' && bootId !== '' && owner.boot !== bootId) return false
+  return isAlive(owner.pid)
 }
 
 /** Creates `file` with `content` atomically; false when it already exists. */
@@ -79,7 +104,7 @@ export async function acquireDirLock(dir: string, log: (line: string) => void): 
     throw new Error(`journal: ${realDir} is already open in this process (pid ${process.pid})`)
   }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await createExclusive(realDir, file, `${process.pid}\n`)) {
+    if (await createExclusive(realDir, file, `${process.pid}\n${bootId}\n`)) {
       heldHere.add(realDir)
       let released = false
       return {
@@ -87,18 +112,18 @@ export async function acquireDirLock(dir: string, log: (line: string) => void): 
           if (released) return
           released = true
           heldHere.delete(realDir)
-          if ((await readPid(file)) === process.pid) await fs.rm(file, { force: true })
+          if ((await readOwner(file))?.pid === process.pid) await fs.rm(file, { force: true })
         },
       }
     }
-    const pid = await readPid(file)
-    if (pid !== undefined && pid !== process.pid && isAlive(pid)) {
+    const owner = await readOwner(file)
+    if (owner !== undefined && ownerRunning(owner)) {
       throw new Error(
-        `journal: ${realDir} is locked by running process ${pid} (${file}); ` +
+        `journal: ${realDir} is locked by running process ${owner.pid} (${file}); ` +
           'another server is using this dbpath. If no server is running, delete the LOCK file.',
       )
     }
-    log(`journal: taking over stale lock ${file} (pid ${pid ?? 'unreadable'} is not running)`)
+    log(`journal: taking over stale lock ${file} (pid ${owner?.pid ?? 'unreadable'} is not running)`)
     await fs.rm(file, { force: true })
   }
   throw new Error(`journal: could not lock ${realDir}: the lock file kept reappearing`)
