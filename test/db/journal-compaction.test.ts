@@ -101,6 +101,30 @@ describe('journal: compaction', () => {
     expect(text((await openAt(dir)).replay())).toEqual(['x', 'y'])
   })
 
+  it('a failed compaction changes nothing: appends continue and the old history stays', async () => {
+    for (const blocked of ['journal-1.log.tmp', 'snapshot-1.bin.tmp']) {
+      const dir = path.join(base, blocked)
+      const journal = await openAt(dir)
+      journal.replay()
+      await journal.append(recs('a')[0]!)
+      // A directory where the compaction wants to write its temporary file makes that write fail.
+      await fs.mkdir(path.join(dir, blocked))
+      const during = journal.append(recs('b')[0]!)
+      await expect(journal.compact(recs('S'))).rejects.toThrow()
+      await during
+      await journal.append(recs('c')[0]!)
+      expect(journal.logBytes).toBe(3 * 9)
+      await journal.close()
+      await fs.rm(path.join(dir, blocked), { recursive: true })
+      const reopened = await openAt(dir)
+      expect(text(reopened.replay())).toEqual(['a', 'b', 'c'])
+      await reopened.compact(recs('S'))
+      await reopened.append(recs('d')[0]!)
+      await reopened.close()
+      expect(text((await openAt(dir)).replay())).toEqual(['S', 'd'])
+    }
+  })
+
   /**
    * Compaction from generation 0 to 1 goes through these durable steps:
    *   1. journal-1.log.tmp written          4. snapshot-1.bin.tmp written (maybe partly)

@@ -124,6 +124,17 @@ describe('journal: append and replay', () => {
     expect(replayed.slice(count)).toEqual(Array.from({ length: 2000 }, (_, i) => `w${i}`))
   })
 
+  it('close() flushes appends still pending and rejects later ones', async () => {
+    const journal = await reopen()
+    journal.replay()
+    const pending = Array.from({ length: 100 }, (_, i) => journal.append(rec(`p${i}`)))
+    await journal.close()
+    await Promise.all(pending)
+    await expect(journal.append(rec('late'))).rejects.toThrow(/closed/)
+    await expect(journal.compact([])).rejects.toThrow(/closed/)
+    expect(text((await reopen()).replay())).toEqual(Array.from({ length: 100 }, (_, i) => `p${i}`))
+  })
+
   it('fails the append whose write fails and every later one; a reopen recovers the acknowledged prefix', async () => {
     const journal = await reopen()
     journal.replay()
