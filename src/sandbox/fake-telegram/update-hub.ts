@@ -163,17 +163,20 @@ export class UpdateHub {
     const timeout = opts.timeout ?? 0
     if (batch.length === 0 && timeout > 0 && !signal.aborted && !this.stopped) {
       await new Promise<void>((resolve, reject) => {
-        const done = (): void => {
+        const release = (): void => {
           clearTimeout(timer)
           signal.removeEventListener('abort', done)
           if (this.poller === poller) this.poller = null
+        }
+        const done = (): void => {
+          release()
           resolve()
         }
         const timer = setTimeout(done, timeout * 1000)
         const poller: Poller = {
           wake: done,
           fail: (error) => {
-            done()
+            release()
             reject(error)
           },
         }
