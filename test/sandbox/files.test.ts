@@ -1,4 +1,5 @@
-import { Bot, GrammyError, InputFile } from 'grammy'
+import type { GrammyError } from 'grammy'
+import { Bot, InputFile } from 'grammy'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeTelegram, type FakeTelegram } from '../../src/sandbox/fake-telegram/index.ts'
 import { call, makeToken, png, serveWebhook, type WebhookServer } from './helpers.ts'
