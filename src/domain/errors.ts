@@ -23,6 +23,7 @@ export const DOMAIN_ERRORS = {
   'LEDGER.NOT_REVERSIBLE': 'A {kind} entry cannot be reversed',
   'LEDGER.UNDO_WINDOW_PASSED': 'Operations can be undone within {minutes} minutes only',
   'LEDGER.NOT_OWN_ENTRY': 'Staff may undo only their own operations',
+  'LEDGER.OWNER_ONLY': 'Only an owner may do this',
   'LEDGER.IDEMPOTENCY_CONFLICT': 'The key {key} was already used for a different operation',
 
   'PURCHASE.NOT_FOUND': 'No purchase {purchaseId}',

@@ -1,0 +1,164 @@
+import { DomainError } from '../errors.ts'
+import type { Money } from '../money.ts'
+import { points, pointsDelta, type Points } from '../points.ts'
+import type { AppendResult } from '../ports/ledger-repository.ts'
+import type { Purchase } from '../ports/purchase-repository.ts'
+import type { Tier } from '../program.ts'
+import { quotePurchase } from '../purchase.ts'
+import { referralBonusesFor } from '../referral.ts'
+import { detectUpgrade, tierById, tierWindowStart } from '../tiers.ts'
+import type { Actor, LedgerEntry, NewLedgerEntry } from './entry.ts'
+import { earnKey, purchaseRedeemKey } from './keys.ts'
+import { assertSameOperation, creditExpiry, type LedgerServiceParts } from './service-parts.ts'
+
+/** A purchase as staff records it, optionally paying part of it with points. */
+export interface PurchaseRequest {
+  readonly customerId: string
+  /** See `receiptPurchaseId`; the same id twice records the purchase once. */
+  readonly purchaseId: string
+  /** Receipt total before card benefits, minor units. */
+  readonly amount: Money
+  /** Points to spend, already confirmed by the customer; absent or 0: none. */
+  readonly redeem?: Points
+  /** Stamp-card items; default 1 when the stamp card is on. */
+  readonly stampItems?: number
+  readonly outletId: string
+  readonly actor: Actor
+}
+
+/** Everything that happened, for the staff's and the customer's messages. */
+export interface PurchaseOutcome {
+  /** Amount, discount, points redeemed and earned, amount paid, stamps. */
+  readonly purchase: Purchase
+  readonly redeemEntry: LedgerEntry | null
+  readonly earnEntry: LedgerEntry | null
+  /** Referral bonuses paid by this purchase (to the inviter and to this customer). */
+  readonly referralEntries: readonly LedgerEntry[]
+  /** The new tier when this purchase lifted the customer; null otherwise. */
+  readonly upgradedTo: Tier | null
+  readonly balance: Points
+  /** True when the purchase id was recorded before: nothing new was charged or earned. */
+  readonly replayed: boolean
+}
+
+/** The purchase part of the ledger service. */
+export function createPurchaseFlow(parts: LedgerServiceParts) {
+  const { ledger, customers, purchases, clock, program } = parts
+
+  async function recordOnce(request: PurchaseRequest, now: Date): Promise<Purchase> {
+    const account = await parts.activeAccount(request.customerId)
+    const requested = request.redeem ?? points(0)
+    const priorRedeem = await ledger.findByKey(purchaseRedeemKey(request.purchaseId))
+    if (requested > 0 && priorRedeem === null) await parts.expireFor(request.customerId)
+    const balance = (await ledger.balanceOf(request.customerId)) - (priorRedeem?.delta ?? 0)
+    const quote = quotePurchase(program, {
+      amount: request.amount,
+      tier: tierById(program.tiers, account.tierId),
+      balance: points(balance),
+      requestedRedeem: requested,
+      stampItems: request.stampItems,
+    })
+    const draft: Purchase = {
+      id: request.purchaseId,
+      customerId: request.customerId,
+      amount: quote.amount,
+      discountBp: quote.discountBp,
+      discount: quote.discount,
+      redeemed: quote.redeem,
+      paid: quote.paid,
+      earned: quote.earn,
+      stamps: quote.stamps,
+      outletId: request.outletId,
+      actor: request.actor,
+      createdAt: now,
+      voidedAt: null,
+    }
+    if (draft.redeemed > 0) {
+      const entry = purchaseEntry(draft, 'redeem')
+      assertSameOperation(await ledger.appendDebitIfCovered(entry), entry)
+    }
+    return (await purchases.record(draft)).purchase
+  }
+
+  /** The redeem or earn entry of a purchase; both carry the purchase's time, actor and outlet. */
+  function purchaseEntry(purchase: Purchase, kind: 'earn' | 'redeem'): NewLedgerEntry {
+    const earn = kind === 'earn'
+    return {
+      customerId: purchase.customerId,
+      delta: pointsDelta(earn ? purchase.earned : -purchase.redeemed),
+      kind,
+      reason: 'purchase',
+      actor: purchase.actor,
+      outletId: purchase.outletId,
+      createdAt: purchase.createdAt,
+      idempotencyKey: earn ? earnKey(purchase.id) : purchaseRedeemKey(purchase.id),
+      purchaseId: purchase.id,
+      expiresAt: earn ? creditExpiry(program, purchase.createdAt) : undefined,
+    }
+  }
+
+  async function payReferral(customerId: string, paid: Money, now: Date): Promise<LedgerEntry[]> {
+    const account = await customers.findById(customerId)
+    if (account === null) return []
+    const paidOut: LedgerEntry[] = []
+    for (const bonus of referralBonusesFor(account, paid, program.referral)) {
+      const receiver = await customers.findById(bonus.customerId)
+      if (receiver === null || receiver.erased) continue
+      const result: AppendResult = await ledger.append({
+        customerId: bonus.customerId,
+        delta: pointsDelta(bonus.points),
+        kind: 'referral',
+        reason: `referral ${bonus.side}`,
+        actor: { role: 'system', id: 'system' },
+        outletId: null,
+        createdAt: now,
+        idempotencyKey: bonus.idempotencyKey,
+        expiresAt: creditExpiry(program, now),
+      })
+      if (result.created) paidOut.push(result.entry)
+    }
+    return paidOut
+  }
+
+  return {
+    /**
+     * Records a purchase: spends the confirmed points (atomic debit, refused with the quote's
+     * errors or LEDGER.INSUFFICIENT_POINTS), earns points at the tier held before the purchase on
+     * the amount paid, lifts the tier at once when the spend reaches the next one, and pays the
+     * referral bonuses on the first qualifying purchase. Every step is idempotent by the purchase
+     * id, so a retry completes a half-done purchase; reusing the id for a different customer or
+     * amount is refused with LEDGER.IDEMPOTENCY_CONFLICT.
+     */
+    async earnForPurchase(request: PurchaseRequest): Promise<PurchaseOutcome> {
+      const now = clock.now()
+      const existing = await purchases.findById(request.purchaseId)
+      const sameRedeem = (request.redeem ?? 0) === existing?.redeemed
+      if (
+        existing &&
+        (existing.customerId !== request.customerId || existing.amount !== request.amount || !sameRedeem)
+      ) {
+        throw new DomainError('LEDGER.IDEMPOTENCY_CONFLICT', { key: request.purchaseId })
+      }
+      const purchase = existing ?? (await recordOnce(request, now))
+      const earnEntry =
+        purchase.earned > 0 ? (await ledger.append(purchaseEntry(purchase, 'earn'))).entry : null
+      const redeemEntry =
+        purchase.redeemed > 0 ? await ledger.findByKey(purchaseRedeemKey(purchase.id)) : null
+
+      const account = await parts.activeAccount(request.customerId)
+      const spend = await purchases.spendBetween(account.id, tierWindowStart(program.tierWindow, now), now)
+      const upgradedTo = detectUpgrade(program.tiers, account.tierId, spend)
+      if (upgradedTo) await customers.setTier(account.id, upgradedTo.id, now)
+
+      return {
+        purchase,
+        redeemEntry,
+        earnEntry,
+        referralEntries: await payReferral(account.id, purchase.paid, now),
+        upgradedTo,
+        balance: await ledger.balanceOf(account.id),
+        replayed: existing !== null,
+      }
+    },
+  }
+}
