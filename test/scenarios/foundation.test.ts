@@ -71,7 +71,7 @@ describe('language', () => {
     await anna.tapData('lang.1:de')
     await anna.tapData('lang.0:en')
     await anna.tapData('totally-forged')
-    expect(anna.callbackAnswers()).toEqual([
+    expect(anna.callbackAnswers().map((answer) => answer.text)).toEqual([
       'Эта кнопка уже не действует.',
       'Эта кнопка уже не действует.',
       'Эта кнопка уже не действует.',
