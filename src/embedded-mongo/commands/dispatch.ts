@@ -1,0 +1,117 @@
+import type { Doc } from '../bson/codec.ts'
+import { ErrorCode, MongoCommandError, toCommandError } from '../errors.ts'
+import { WriteUnit } from '../storage/engine.ts'
+import type { Transaction } from '../storage/transaction.ts'
+import { DirectView } from '../storage/views.ts'
+import type { CommandContext, CommandHandler, ConnectionInfo, ServerState } from './context.ts'
+import { lsidKeyOf, txnNumberOf } from './sessions.ts'
+import type { SessionState } from './sessions.ts'
+
+/** Commands whose retries (same lsid + txnNumber) must not apply twice. */
+const RETRYABLE = new Set(['insert', 'update', 'delete', 'findAndModify'])
+/** Commands allowed inside a multi-document transaction. */
+const IN_TXN = new Set([
+  'find',
+  'getMore',
+  'killCursors',
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'aggregate',
+  'count',
+  'distinct',
+  'commitTransaction',
+  'abortTransaction',
+  'create',
+  'createIndexes',
+  'listCollections',
+  'listIndexes',
+])
+const TXN_CONTROL = new Set(['commitTransaction', 'abortTransaction'])
+
+/** Extra per-command information for transaction control commands. */
+export interface SessionInfo {
+  session: SessionState | null
+  txnNumber: bigint | null
+}
+
+const handlers = new Map<string, CommandHandler>()
+const sessionInfo = new WeakMap<CommandContext, SessionInfo>()
+
+/** Registers command handlers by name. */
+export function registerCommands(table: Record<string, CommandHandler>): void {
+  for (const [name, fn] of Object.entries(table)) handlers.set(name, fn)
+}
+
+/** The session and txnNumber a command carried (for commit/abort/endSessions). */
+export function sessionOf(ctx: CommandContext): SessionInfo {
+  return sessionInfo.get(ctx) ?? { session: null, txnNumber: null }
+}
+
+/** Runs one command and returns its reply document (errors become `{ok: 0, ...}` replies). */
+export async function runCommand(
+  state: ServerState,
+  body: Doc,
+  db: string,
+  conn: ConnectionInfo,
+): Promise<Doc> {
+  const name = Object.keys(body)[0]
+  if (name === undefined) return new MongoCommandError(ErrorCode.FailedToParse, 'empty command').toReply()
+  state.counts.set(name, (state.counts.get(name) ?? 0) + 1)
+  const handler = handlers.get(name)
+  if (!handler) {
+    state.log(`unknown command: ${name}`)
+    return new MongoCommandError(ErrorCode.CommandNotFound, `no such command: '${name}'`).toReply()
+  }
+  let txn: Transaction | null = null
+  try {
+    const lsidKey = lsidKeyOf(body.lsid)
+    const txnNumber = txnNumberOf(body.txnNumber)
+    const session: SessionState | null = lsidKey ? state.sessions.get(lsidKey) : null
+    if (session && txnNumber !== null && body.autocommit === false && !TXN_CONTROL.has(name)) {
+      if (!IN_TXN.has(name)) {
+        throw new MongoCommandError(
+          ErrorCode.OperationNotSupportedInTransaction,
+          `Cannot run '${name}' in a multi-document transaction.`,
+        )
+      }
+      txn = state.sessions.transactionFor(session, txnNumber, body.startTransaction === true)
+    }
+    const retryable =
+      session && txnNumber !== null && !txn && body.autocommit === undefined && RETRYABLE.has(name)
+    if (retryable && session?.lastWrite && session.lastWrite.txnNumber === txnNumber)
+      return session.lastWrite.reply
+    const unit = new WriteUnit()
+    const activeTxn = txn
+    const ctx: CommandContext = {
+      state,
+      db,
+      body,
+      conn,
+      unit,
+      txn: activeTxn,
+      lsidKey,
+      view: (coll) => (activeTxn ? activeTxn.view(db, coll) : new DirectView(state.engine, db, coll, unit)),
+    }
+    sessionInfo.set(ctx, { session, txnNumber })
+    let reply = handler(ctx)
+    if (reply instanceof Promise) reply = await reply
+    if (unit.ops.length > 0) await state.commit(unit)
+    if (txn && (reply.writeErrors as unknown[] | undefined)?.length) txn.abort()
+    if (retryable && session && txnNumber !== null) session.lastWrite = { txnNumber, reply }
+    return reply
+  } catch (err) {
+    const e = toCommandError(err)
+    if (!(err instanceof MongoCommandError)) {
+      state.log(`command ${name} failed: ${(err as Error)?.stack ?? String(err)}`)
+    }
+    if (txn?.status === 'active') {
+      txn.abort()
+      if (e.code === ErrorCode.WriteConflict || e.code === ErrorCode.NoSuchTransaction) {
+        e.errorLabels = ['TransientTransactionError']
+      }
+    }
+    return e.toReply()
+  }
+}

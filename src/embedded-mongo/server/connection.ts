@@ -1,0 +1,161 @@
+import type { Socket } from 'node:net'
+import type { Doc } from '../bson/codec.ts'
+import type { ConnectionInfo, ServerState } from '../commands/context.ts'
+import { runCommand } from '../commands/index.ts'
+import { ErrorCode } from '../errors.ts'
+import {
+  encodeMsgReply,
+  encodeOpReply,
+  MAX_MESSAGE_BYTES,
+  MsgFlags,
+  OP_MSG,
+  OP_QUERY,
+  parseMessage,
+  ProtocolError,
+} from './wire.ts'
+
+function memberName(socket: Socket, port: number): string {
+  let host = socket.localAddress ?? '127.0.0.1'
+  if (host.startsWith('::ffff:')) host = host.slice(7)
+  if (host.includes(':')) host = `[${host}]`
+  return `${host}:${port}`
+}
+
+/** Serves one client socket: frames messages, runs them in order and writes replies. */
+export class Connection {
+  private chunks: Buffer[] = []
+  private buffered = 0
+  private queue: Buffer[] = []
+  private running = false
+  readonly info: ConnectionInfo
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly state: ServerState,
+    id: number,
+    port: number,
+  ) {
+    this.info = { id, me: memberName(socket, port), exhaustAllowed: false, closed: false }
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('error', () => this.close())
+    socket.on('close', () => {
+      this.info.closed = true
+    })
+  }
+
+  /** Closes the socket. */
+  close(): void {
+    this.info.closed = true
+    this.queue = []
+    this.socket.destroy()
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.info.closed) return
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    while (this.buffered >= 4) {
+      const head = this.chunks[0] as Buffer
+      const length = head.length >= 4 ? head.readInt32LE(0) : Buffer.concat(this.chunks).readInt32LE(0)
+      if (length < 16 || length > MAX_MESSAGE_BYTES) {
+        this.state.log(`connection ${this.info.id}: invalid message length ${length}, closing`)
+        this.close()
+        return
+      }
+      if (this.buffered < length) return
+      const all = this.chunks.length === 1 ? head : Buffer.concat(this.chunks)
+      const message = all.subarray(0, length)
+      const rest = all.subarray(length)
+      this.chunks = rest.length ? [rest] : []
+      this.buffered = rest.length
+      this.queue.push(message)
+    }
+    if (!this.running) void this.drain()
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true
+    try {
+      while (this.queue.length > 0 && !this.info.closed) {
+        const message = this.queue.shift() as Buffer
+        await this.handle(message)
+      }
+    } catch (err) {
+      this.state.log(`connection ${this.info.id}: ${(err as Error).stack ?? String(err)}`)
+      this.close()
+    } finally {
+      this.running = false
+    }
+  }
+
+  private send(bytes: Buffer): void {
+    if (!this.info.closed) this.socket.write(bytes)
+  }
+
+  private async handle(message: Buffer): Promise<void> {
+    const requestId = message.readInt32LE(4)
+    const opCode = message.readInt32LE(12)
+    if (opCode !== OP_MSG && opCode !== OP_QUERY) {
+      this.state.log(`connection ${this.info.id}: unsupported opCode ${opCode}, closing`)
+      this.close()
+      return
+    }
+    let request
+    try {
+      request = parseMessage(message)
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err
+      const reply = { ok: 0, errmsg: err.message, code: 22, codeName: 'InvalidBSON' }
+      this.send(
+        opCode === OP_QUERY ? encodeOpReply(reply, requestId) : encodeMsgReply(reply, requestId).bytes,
+      )
+      return
+    }
+    const body = request.body
+    if (opCode === OP_QUERY) {
+      const ns = request.fullCollectionName ?? 'admin.$cmd'
+      const db = ns.slice(0, ns.indexOf('.') >= 0 ? ns.indexOf('.') : ns.length)
+      const reply = await runCommand(this.state, body, db, this.info)
+      this.send(encodeOpReply(reply, requestId))
+      return
+    }
+    const db = typeof body.$db === 'string' ? body.$db : 'admin'
+    const moreToCome = (request.flags & MsgFlags.moreToCome) !== 0
+    const exhaust = (request.flags & MsgFlags.exhaustAllowed) !== 0
+    this.info.exhaustAllowed = exhaust
+    let responseTo = requestId
+    for (;;) {
+      const reply = await runCommand(this.state, body, db, this.info)
+      if (moreToCome) return
+      const streaming = exhaust && isAwaitableHello(body) && reply.ok === 1 && !this.state.isStopping()
+      const encoded = this.encode(reply, responseTo, streaming ? MsgFlags.moreToCome : 0)
+      this.send(encoded.bytes)
+      if (!streaming || this.info.closed) return
+      responseTo = encoded.requestId
+    }
+  }
+
+  private encode(reply: Doc, responseTo: number, flags: number): { bytes: Buffer; requestId: number } {
+    try {
+      return encodeMsgReply(reply, responseTo, flags)
+    } catch (err) {
+      const e = {
+        ok: 0,
+        errmsg: `reply could not be encoded: ${(err as Error).message}`,
+        code: ErrorCode.BSONObjectTooLarge,
+        codeName: 'BSONObjectTooLarge',
+      }
+      return encodeMsgReply(e, responseTo)
+    }
+  }
+}
+
+function isAwaitableHello(body: Doc): boolean {
+  const name = Object.keys(body)[0]
+  return (
+    (name === 'hello' || name === 'isMaster' || name === 'ismaster') &&
+    body.topologyVersion !== undefined &&
+    body.maxAwaitTimeMS !== undefined
+  )
+}

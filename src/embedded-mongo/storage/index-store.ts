@@ -1,0 +1,96 @@
+import { ErrorCode, MongoCommandError } from '../errors.ts'
+import { compileFilter } from '../query/matcher.ts'
+import type { Predicate } from '../query/matcher.ts'
+import type { Doc } from '../bson/codec.ts'
+import { formatKeyDoc } from './format-key.ts'
+import { compareKeys, indexKeysFor, parseKeyPattern } from './index-keys.ts'
+import type { IndexEntry, KeyField } from './index-keys.ts'
+import { SortedList } from './sorted-list.ts'
+
+/** The stored description of an index, as returned by listIndexes. */
+export interface IndexSpec {
+  v?: number
+  key: Record<string, unknown>
+  name: string
+  unique?: boolean
+  sparse?: boolean
+  partialFilterExpression?: Record<string, unknown>
+  expireAfterSeconds?: number
+  [option: string]: unknown
+}
+
+/** One index of a collection: its spec and its sorted entries. */
+export class IndexStore {
+  readonly fields: KeyField[]
+  readonly entries: SortedList<IndexEntry>
+  readonly partial: Predicate | null
+  /** True once some document produced several keys (arrays); index order then can't serve sorts. */
+  multikey = false
+
+  constructor(
+    readonly spec: IndexSpec,
+    private readonly ns: string,
+  ) {
+    this.fields = parseKeyPattern(spec.key)
+    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null
+    const fields = this.fields
+    this.entries = new SortedList<IndexEntry>(
+      (a, b) => compareKeys(a.key, b.key, fields) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
+  }
+
+  get name(): string {
+    return this.spec.name
+  }
+
+  get unique(): boolean {
+    return this.spec.unique === true
+  }
+
+  /** Key tuples a document contributes (none when excluded by sparse/partial). */
+  keysFor(doc: Doc): unknown[][] {
+    if (this.partial && !this.partial(doc)) return []
+    return indexKeysFor(doc, this.fields, this.spec.sparse === true)
+  }
+
+  /** Throws E11000 when one of `keys` is already used by another document. */
+  checkUnique(keys: unknown[][], id: string): void {
+    if (!this.unique) return
+    for (const key of keys) {
+      const other = this.findOther(key, id)
+      if (other !== null) throw this.duplicateError(key)
+    }
+  }
+
+  private findOther(key: unknown[], id: string): string | null {
+    const pos = this.entries.seek((e) => compareKeys(e.key, key, this.fields) >= 0)
+    for (const e of this.entries.ascending(pos)) {
+      if (compareKeys(e.key, key, this.fields) !== 0) break
+      if (e.id !== id) return e.id
+    }
+    return null
+  }
+
+  /** Builds MongoDB's duplicate key error for a key tuple. */
+  duplicateError(key: unknown[]): MongoCommandError {
+    const keyValue: Record<string, unknown> = {}
+    const keyPattern: Record<string, unknown> = {}
+    this.fields.forEach((f, i) => {
+      keyValue[f.path] = key[i]
+      keyPattern[f.path] = this.spec.key[f.path]
+    })
+    const message = `E11000 duplicate key error collection: ${this.ns} index: ${this.name} dup key: ${formatKeyDoc(keyValue)}`
+    return new MongoCommandError(ErrorCode.DuplicateKey, message, { keyPattern, keyValue })
+  }
+
+  /** Adds the entries for a document (keys from {@link keysFor}). */
+  add(keys: unknown[][], id: string): void {
+    if (keys.length > 1) this.multikey = true
+    for (const key of keys) this.entries.insert({ key, id })
+  }
+
+  /** Removes the entries for a document. */
+  remove(keys: unknown[][], id: string): void {
+    for (const key of keys) this.entries.remove({ key, id })
+  }
+}

@@ -1,0 +1,217 @@
+import { compareValues, TypeOrder, typeOrder } from '../bson/compare.ts'
+import type { Doc } from '../bson/codec.ts'
+import { isOperatorObject } from '../query/matcher.ts'
+import { isPlainObject } from '../query/paths.ts'
+import { isRegexValue } from '../query/regex.ts'
+import { idKeyOf } from './collection.ts'
+import type { Collection } from './collection.ts'
+import type { IndexStore } from './index-store.ts'
+import type { IndexEntry } from './index-keys.ts'
+
+/** Execution statistics of one query, reported by explain. */
+export interface ScanStats {
+  plan: string
+  keysExamined: number
+  docsExamined: number
+}
+
+interface Bounds {
+  lo?: { v: unknown; inc: boolean }
+  hi?: { v: unknown; inc: boolean }
+  bracket?: number
+}
+
+interface FieldCond {
+  points?: unknown[]
+  range?: Bounds
+  nullEq?: boolean
+}
+
+function indexable(v: unknown): boolean {
+  return !Array.isArray(v) && !isRegexValue(v) && v !== undefined
+}
+
+/** Extracts the index-usable conditions of a filter, by path. */
+function extractConditions(filter: unknown, out = new Map<string, FieldCond>()): Map<string, FieldCond> {
+  if (!isPlainObject(filter)) return out
+  for (const [key, spec] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(spec)) {
+      for (const sub of spec) extractConditions(sub, out)
+      continue
+    }
+    if (key.startsWith('$')) continue
+    const cond: FieldCond = out.get(key) ?? {}
+    if (!isOperatorObject(spec)) {
+      if (indexable(spec) && !isPlainObjectWithDollar(spec)) {
+        if (spec === null) cond.nullEq = true
+        cond.points = [spec]
+      }
+    } else {
+      if ('$eq' in spec && indexable(spec.$eq)) {
+        if (spec.$eq === null) cond.nullEq = true
+        cond.points = [spec.$eq]
+      }
+      if ('$in' in spec && Array.isArray(spec.$in) && spec.$in.every(indexable)) {
+        if (spec.$in.some((v) => v === null)) cond.nullEq = true
+        cond.points = spec.$in
+      }
+      const range: Bounds = {}
+      for (const op of ['$gt', '$gte', '$lt', '$lte'] as const) {
+        if (!(op in spec)) continue
+        const v = spec[op]
+        const t = typeOrder(v)
+        if (!indexable(v) || t === TypeOrder.Null || t === TypeOrder.MinKey || t === TypeOrder.MaxKey)
+          continue
+        if (range.bracket !== undefined && range.bracket !== t) continue
+        range.bracket = t
+        if (op === '$gt' || op === '$gte') range.lo = { v, inc: op === '$gte' }
+        else range.hi = { v, inc: op === '$lte' }
+      }
+      if (range.bracket !== undefined && !cond.points) cond.range = range
+    }
+    out.set(key, cond)
+  }
+  return out
+}
+
+function isPlainObjectWithDollar(v: unknown): boolean {
+  return isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))
+}
+
+interface Choice {
+  index: IndexStore
+  eqFields: number
+  cond: FieldCond[]
+}
+
+function choose(coll: Collection, conds: Map<string, FieldCond>): Choice | null {
+  let best: Choice | null = null
+  let bestScore = 0
+  for (const index of coll.indexes.values()) {
+    if (index.partial) continue
+    const used: FieldCond[] = []
+    let eqFields = 0
+    let score = 0
+    for (const f of index.fields) {
+      const c = conds.get(f.path)
+      if (!c || (c.nullEq && index.spec.sparse)) break
+      if (c.points) {
+        used.push(c)
+        eqFields++
+        score += c.points.length === 1 ? 4 : 3
+        continue
+      }
+      if (c.range) {
+        used.push(c)
+        score += 2
+      }
+      break
+    }
+    if (used.length === 0) continue
+    if (index.unique && eqFields === index.fields.length) score += 10
+    if (score > bestScore) {
+      best = { index, eqFields, cond: used }
+      bestScore = score
+    }
+  }
+  return best
+}
+
+/**
+ * Returns the documents that may match `filter`, using the `_id` map or an index when the filter
+ * allows it and the whole collection otherwise. The caller still applies the full filter.
+ */
+export function candidateDocs(coll: Collection, filter: unknown, stats: ScanStats): Iterable<Doc> {
+  const conds = extractConditions(filter)
+  const idCond = conds.get('_id')
+  if (idCond?.points) {
+    stats.plan = 'IDHACK'
+    const out: Doc[] = []
+    const seen = new Set<string>()
+    for (const p of idCond.points) {
+      const key = idKeyOf(p)
+      if (seen.has(key)) continue
+      seen.add(key)
+      stats.keysExamined++
+      const doc = coll.docs.get(key)
+      if (doc) out.push(doc)
+    }
+    return out
+  }
+  const choice = choose(coll, conds)
+  if (!choice) {
+    stats.plan = 'COLLSCAN'
+    return coll.docs.values()
+  }
+  stats.plan = `IXSCAN ${choice.index.name}`
+  return fetchIds(coll, scanIndex(choice, stats))
+}
+
+function* fetchIds(coll: Collection, ids: Iterable<string>): Generator<Doc> {
+  for (const id of ids) {
+    const doc = coll.docs.get(id)
+    if (doc) yield doc
+  }
+}
+
+function scanIndex(choice: Choice, stats: ScanStats): string[] {
+  const { index, cond } = choice
+  const ids = new Set<string>()
+  const prefixes: unknown[][] = [[]]
+  let expanded = prefixes
+  for (let i = 0; i < choice.eqFields; i++) {
+    const points = (cond[i] as FieldCond).points as unknown[]
+    const next: unknown[][] = []
+    for (const p of expanded) for (const v of points) next.push([...p, v])
+    expanded = next
+  }
+  const range = cond.length > choice.eqFields ? (cond[choice.eqFields] as FieldCond).range : undefined
+  for (const prefix of expanded) scanPrefix(index, prefix, range, ids, stats)
+  return [...ids]
+}
+
+function scanPrefix(
+  index: IndexStore,
+  prefix: unknown[],
+  range: Bounds | undefined,
+  ids: Set<string>,
+  stats: ScanStats,
+): void {
+  const n = prefix.length
+  const fields = index.fields
+  const dir = range ? (fields[n] as { dir: 1 | -1 }).dir : 1
+  const cmpPrefix = (e: IndexEntry): number => {
+    for (let i = 0; i < n; i++) {
+      const c = compareValues(e.key[i], prefix[i])
+      if (c !== 0) return c * (fields[i] as { dir: number }).dir
+    }
+    return 0
+  }
+  const start = index.entries.seek((e) => {
+    const c = cmpPrefix(e)
+    if (c !== 0) return c > 0
+    if (!range) return true
+    const v = e.key[n]
+    // Position at the first entry of the range in index order (which is reversed for dir -1).
+    const edge = dir === 1 ? range.lo : range.hi
+    const t = typeOrder(v)
+    if (t !== range.bracket) return dir === 1 ? t > (range.bracket as number) : t < (range.bracket as number)
+    if (!edge) return true
+    const d = compareValues(v, edge.v) * dir
+    return edge.inc ? d >= 0 : d > 0
+  })
+  for (const e of index.entries.ascending(start)) {
+    stats.keysExamined++
+    if (cmpPrefix(e) !== 0) break
+    if (range) {
+      const v = e.key[n]
+      if (typeOrder(v) !== range.bracket) break
+      const far = dir === 1 ? range.hi : range.lo
+      if (far) {
+        const d = compareValues(v, far.v) * dir
+        if (far.inc ? d > 0 : d >= 0) break
+      }
+    }
+    ids.add(e.id)
+  }
+}

@@ -1,0 +1,106 @@
+const MAX_CHUNK = 256
+
+/** A position inside a {@link SortedList}. */
+export interface Cursor {
+  chunk: number
+  index: number
+}
+
+/**
+ * An ordered multiset kept as a list of small sorted chunks (a flat B-tree): O(log n) search and
+ * cheap inserts/removals without moving the whole list. Used as the storage of every index.
+ */
+export class SortedList<E> {
+  private chunks: E[][] = [[]]
+  private count = 0
+
+  constructor(private readonly cmp: (a: E, b: E) => number) {}
+
+  /** Number of entries. */
+  get size(): number {
+    return this.count
+  }
+
+  /** Inserts an entry at its sorted position. */
+  insert(e: E): void {
+    const ci = this.chunkFor((x) => this.cmp(x, e) >= 0)
+    const chunk = this.chunks[ci] as E[]
+    const i = lowerBound(chunk, (x) => this.cmp(x, e) >= 0)
+    chunk.splice(i, 0, e)
+    this.count++
+    if (chunk.length > MAX_CHUNK) {
+      const half = chunk.splice(chunk.length >> 1)
+      this.chunks.splice(ci + 1, 0, half)
+    }
+  }
+
+  /** Removes one entry equal (cmp === 0) to `e`; returns whether one was found. */
+  remove(e: E): boolean {
+    const pos = this.seek((x) => this.cmp(x, e) >= 0)
+    const chunk = this.chunks[pos.chunk]
+    if (!chunk || pos.index >= chunk.length || this.cmp(chunk[pos.index] as E, e) !== 0) return false
+    chunk.splice(pos.index, 1)
+    this.count--
+    if (chunk.length === 0 && this.chunks.length > 1) this.chunks.splice(pos.chunk, 1)
+    return true
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    this.chunks = [[]]
+    this.count = 0
+  }
+
+  /** The first position whose entry satisfies the monotone predicate `atOrAfter`. */
+  seek(atOrAfter: (e: E) => boolean): Cursor {
+    const ci = this.chunkFor(atOrAfter)
+    const chunk = this.chunks[ci] as E[]
+    return { chunk: ci, index: lowerBound(chunk, atOrAfter) }
+  }
+
+  /** Entries from `from` (default: the start) in ascending order. */
+  *ascending(from?: Cursor): Generator<E> {
+    let ci = from?.chunk ?? 0
+    let i = from?.index ?? 0
+    for (; ci < this.chunks.length; ci++, i = 0) {
+      const chunk = this.chunks[ci] as E[]
+      for (; i < chunk.length; i++) yield chunk[i] as E
+    }
+  }
+
+  /** Entries strictly before `before` (default: the end), in descending order. */
+  *descending(before?: Cursor): Generator<E> {
+    let ci = before?.chunk ?? this.chunks.length - 1
+    let i = before ? before.index - 1 : (this.chunks[ci]?.length ?? 0) - 1
+    for (; ci >= 0; ci--) {
+      const chunk = this.chunks[ci] as E[]
+      if (i >= chunk.length) i = chunk.length - 1
+      for (; i >= 0; i--) yield chunk[i] as E
+      i = Number.MAX_SAFE_INTEGER
+    }
+  }
+
+  private chunkFor(atOrAfter: (e: E) => boolean): number {
+    const chunks = this.chunks
+    let lo = 0
+    let hi = chunks.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      const c = chunks[mid] as E[]
+      if (c.length > 0 && atOrAfter(c[c.length - 1] as E)) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+}
+
+function lowerBound<E>(arr: E[], atOrAfter: (e: E) => boolean): number {
+  let lo = 0
+  let hi = arr.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (atOrAfter(arr[mid] as E)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
