@@ -183,15 +183,19 @@ describe('Bot API strictness (raw HTTP)', () => {
     const anna = tg.user({ id: ANNA, first_name: 'Anna' })
     await send({ text: 'pick', reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] } })
     const pending = anna.tap('A')
-    const updates = (await call(tg, token, 'getUpdates', { timeout: 2 })).result as Record<string, never>[]
-    const query = updates.at(-1)?.callback_query as { id: string; data: string; message: { text: string } }
+    type QueryUpdate = {
+      update_id: number
+      callback_query: { id: string; data: string; message: { text: string } }
+    }
+    const updates = (await call(tg, token, 'getUpdates', { timeout: 2 })).result as QueryUpdate[]
+    const query = updates.at(-1)!.callback_query
     expect(query).toMatchObject({ data: 'a', message: { text: 'pick' } })
     expect(
       (await call(tg, token, 'answerCallbackQuery', { callback_query_id: query.id, text: 'ok' })).ok,
     ).toBe(true)
     expect((await call(tg, token, 'answerCallbackQuery', { callback_query_id: query.id })).ok).toBe(false)
     await call(tg, token, 'getUpdates', {
-      offset: (updates.at(-1) as unknown as { update_id: number }).update_id + 1,
+      offset: updates.at(-1)!.update_id + 1,
     })
     expect(await pending).toMatchObject({ kind: 'callback', answer: { text: 'ok' } })
   })

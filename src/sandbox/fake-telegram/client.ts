@@ -16,7 +16,7 @@ import type {
   ChatMessage,
   ChatSnapshot,
   TapResult,
-  TgContact,
+  ContactInput,
   UserProfile,
 } from './types.ts'
 
@@ -29,7 +29,7 @@ export interface UserTransport {
   /** Resolves on the next change of the chat, or after `ms`. */
   nextChange(ms: number): Promise<void>
   send(text: string): Promise<ChatMessage>
-  contact(contact: Partial<TgContact>): Promise<ChatMessage>
+  contact(contact: ContactInput): Promise<ChatMessage>
   photo(data: Uint8Array, caption?: string): Promise<ChatMessage>
   document(data: Uint8Array, fileName: string): Promise<ChatMessage>
   tap(label: string): Promise<TapResult>
@@ -77,7 +77,7 @@ export class FakeUser {
   }
 
   /** Shares a contact: own by default; pass `user_id` of someone else to share theirs. */
-  shareContact(contact: Partial<TgContact> = {}): Promise<ChatMessage> {
+  shareContact(contact: ContactInput = {}): Promise<ChatMessage> {
     return this.transport.contact(contact)
   }
 

@@ -3,7 +3,7 @@
  * another process (e.g. `npm start` with the sandbox on).
  */
 import { FakeUser, type UserTransport } from './client.ts'
-import type { ChatMessage, ChatSnapshot, TapResult, TgContact, UserProfile } from './types.ts'
+import type { ChatMessage, ChatSnapshot, TapResult, ContactInput, UserProfile } from './types.ts'
 
 class HttpTransport implements UserTransport {
   private latest: ChatSnapshot | null = null
@@ -76,7 +76,7 @@ class HttpTransport implements UserTransport {
     return this.act('send', { text })
   }
 
-  contact(contact: Partial<TgContact>): Promise<ChatMessage> {
+  contact(contact: ContactInput): Promise<ChatMessage> {
     return this.act('contact', contact)
   }
 

@@ -4,7 +4,7 @@
  */
 import type { UserTransport } from './client.ts'
 import type { World } from './state.ts'
-import type { ChatMessage, ChatSnapshot, TapResult, TgContact, UserProfile } from './types.ts'
+import type { ChatMessage, ChatSnapshot, TapResult, ContactInput, UserProfile } from './types.ts'
 import type { UserActions } from './user-actions.ts'
 import { chatSnapshot } from './views.ts'
 
@@ -51,7 +51,7 @@ export class LocalTransport implements UserTransport {
     return this.actions.sendText(this.profile.id, text, this.options)
   }
 
-  contact(contact: Partial<TgContact>): Promise<ChatMessage> {
+  contact(contact: ContactInput): Promise<ChatMessage> {
     return this.actions.shareContact(this.profile.id, contact, this.options)
   }
 

@@ -104,6 +104,12 @@ export interface InlineButton {
   [field: string]: unknown
 }
 
+/**
+ * A contact a user shares. Without `user_id` it is the user's own contact (Telegram adds their
+ * id); `user_id: null` is someone who is not on Telegram.
+ */
+export type ContactInput = Partial<Omit<TgContact, 'user_id'>> & { user_id?: number | null }
+
 /** A Telegram `InlineKeyboardMarkup`. */
 export interface InlineKeyboard {
   inline_keyboard: InlineButton[][]

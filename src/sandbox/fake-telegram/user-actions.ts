@@ -7,7 +7,15 @@ import { randomInt } from 'node:crypto'
 import { imageSize } from './files.ts'
 import type { BotState, ChatState, StoredMessage, World } from './state.ts'
 import { unixNow } from './state.ts'
-import type { ChatMessage, InlineButton, ReplyButton, TapResult, TgContact, UserProfile } from './types.ts'
+import type {
+  ChatMessage,
+  ContactInput,
+  InlineButton,
+  ReplyButton,
+  TapResult,
+  TgContact,
+  UserProfile,
+} from './types.ts'
 import { botMessage, botUser, chatMessage, privateChat, tgUser } from './views.ts'
 import { detectEntities, inlineLabels, parseDeepLink, replyLabels } from './user-helpers.ts'
 
@@ -82,22 +90,31 @@ export class UserActions {
     return this.postMessage(userId, options, { text, ...(entities.length ? { entities } : {}) })
   }
 
-  /** Shares a contact: the user's own by default, or anyone's (with their user_id if known). */
+  /**
+   * Shares a contact: the user's own by default (phone from the profile unless given), someone
+   * else's with their `user_id`, or a non-Telegram person's with `user_id: null`.
+   */
   shareContact(
     userId: number,
-    contact: Partial<TgContact> = {},
+    contact: ContactInput = {},
     options: ActionOptions = {},
   ): Promise<ChatMessage> {
     const { user } = this.context(userId, options)
     const own = contact.user_id === undefined || contact.user_id === userId
-    const other = contact.user_id !== undefined ? this.world.users.get(contact.user_id) : undefined
+    const other = typeof contact.user_id === 'number' ? this.world.users.get(contact.user_id) : undefined
+    const base = own ? user : other
+    const lastName = contact.last_name ?? base?.last_name
     const shared: TgContact = {
-      phone_number: contact.phone_number ?? (own ? (user.phone_number ?? defaultPhone(userId)) : ''),
-      first_name: contact.first_name ?? (own ? user.first_name : (other?.first_name ?? 'Contact')),
-      ...((contact.last_name ?? (own ? user.last_name : other?.last_name))
-        ? { last_name: contact.last_name ?? (own ? user.last_name : other?.last_name) }
-        : {}),
-      ...(own ? { user_id: userId } : contact.user_id !== undefined ? { user_id: contact.user_id } : {}),
+      phone_number:
+        contact.phone_number ??
+        (own ? (user.phone_number ?? defaultPhone(userId)) : (other?.phone_number ?? '')),
+      first_name: contact.first_name ?? base?.first_name ?? 'Contact',
+      ...(lastName ? { last_name: lastName } : {}),
+      ...(own
+        ? { user_id: userId }
+        : typeof contact.user_id === 'number'
+          ? { user_id: contact.user_id }
+          : {}),
       ...(contact.vcard ? { vcard: contact.vcard } : {}),
     }
     if (!shared.phone_number) throw new Error('A shared contact needs a phone_number.')

@@ -24,7 +24,7 @@ import { sendJson } from './bot-api.ts'
 import { boundaryOf, parseMultipart } from './multipart.ts'
 import { readBody } from './params.ts'
 import type { World } from './state.ts'
-import type { UserProfile } from './types.ts'
+import type { ContactInput, UserProfile } from './types.ts'
 import type { UserActions } from './user-actions.ts'
 import { chatSnapshot } from './views.ts'
 
@@ -113,7 +113,7 @@ async function userRoute(
     case 'send':
       return actions.sendText(userId, String((await jsonBody(req)).text ?? ''), opts)
     case 'contact':
-      return actions.shareContact(userId, (await jsonBody(req)) as Record<string, never>, opts)
+      return actions.shareContact(userId, (await jsonBody(req)) as ContactInput, opts)
     case 'photo':
       return actions.sendPhoto(
         userId,
