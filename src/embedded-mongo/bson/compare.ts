@@ -81,6 +81,27 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1
 }
 
+interface OidWords {
+  i0?: number
+  i1?: number
+  i2?: number
+  i3?: number
+}
+
+/** Compares ObjectIds by their bytes; bson 7 keeps them as four 24-bit words, compared directly. */
+function compareObjectIds(a: ObjectId, b: ObjectId): number {
+  const x = a as unknown as OidWords
+  const y = b as unknown as OidWords
+  if (typeof x.i0 === 'number' && typeof y.i0 === 'number') {
+    if (x.i0 !== y.i0) return x.i0 < y.i0 ? -1 : 1
+    if (x.i1 !== y.i1) return (x.i1 as number) < (y.i1 as number) ? -1 : 1
+    if (x.i2 !== y.i2) return (x.i2 as number) < (y.i2 as number) ? -1 : 1
+    if (x.i3 !== y.i3) return (x.i3 as number) < (y.i3 as number) ? -1 : 1
+    return 0
+  }
+  return cmpBytes(a.id, b.id)
+}
+
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -114,7 +135,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case TypeOrder.Date:
       return Math.sign((a as Date).getTime() - (b as Date).getTime())
     case TypeOrder.ObjectId:
-      return cmpBytes((a as ObjectId).id, (b as ObjectId).id)
+      return compareObjectIds(a as ObjectId, b as ObjectId)
     case TypeOrder.Binary: {
       const x = a as Binary
       const y = b as Binary

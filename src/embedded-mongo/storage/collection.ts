@@ -24,7 +24,9 @@ export class Collection {
     public name: string,
     public options: Record<string, unknown> = {},
   ) {
-    this.indexes.set('_id_', new IndexStore({ v: 2, key: { _id: 1 }, name: '_id_' }, this.ns))
+    const idIndex = new IndexStore({ v: 2, key: { _id: 1 }, name: '_id_' }, this.ns)
+    idIndex.deferBuild(() => this.docs.entries())
+    this.indexes.set('_id_', idIndex)
   }
 
   get ns(): string {
@@ -37,6 +39,7 @@ export class Collection {
     if (this.docs.has(id)) throw (this.indexes.get('_id_') as IndexStore).duplicateError([doc._id])
     const plan: [IndexStore, unknown[][]][] = []
     for (const index of this.indexes.values()) {
+      if (index.deferred) continue
       const keys = index.keysFor(doc)
       if (index.name !== '_id_') index.checkUnique(keys, id)
       plan.push([index, keys])
@@ -72,7 +75,7 @@ export class Collection {
     const prev = this.docs.get(id)
     if (!prev) return undefined
     this.observer?.(this, id, prev)
-    for (const index of this.indexes.values()) index.remove(index.keysFor(prev), id)
+    for (const index of this.indexes.values()) if (!index.deferred) index.remove(index.keysFor(prev), id)
     this.docs.delete(id)
     return prev
   }

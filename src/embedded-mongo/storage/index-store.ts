@@ -22,8 +22,13 @@ export interface IndexSpec {
 /** One index of a collection: its spec and its sorted entries. */
 export class IndexStore {
   readonly fields: KeyField[]
-  readonly entries: SortedList<IndexEntry>
+  private readonly list: SortedList<IndexEntry>
   readonly partial: Predicate | null
+  /**
+   * For a lazily built index (the `_id` index: equality uses the document map), the documents to
+   * build from on first use; null once built.
+   */
+  private lazySource: (() => Iterable<[string, Doc]>) | null = null
   /** True once some document produced several keys (arrays); index order then can't serve sorts. */
   multikey = false
 
@@ -34,9 +39,24 @@ export class IndexStore {
     this.fields = parseKeyPattern(spec.key)
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null
     const fields = this.fields
-    this.entries = new SortedList<IndexEntry>(
+    this.list = new SortedList<IndexEntry>(
       (a, b) => compareKeys(a.key, b.key, fields) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     )
+  }
+
+  /** Defers building this index until its entries are first needed. */
+  deferBuild(source: () => Iterable<[string, Doc]>): void {
+    this.lazySource = source
+  }
+
+  /** The sorted entries (building a deferred index now). */
+  get entries(): SortedList<IndexEntry> {
+    const source = this.lazySource
+    if (source) {
+      this.lazySource = null
+      for (const [id, doc] of source()) this.add(this.keysFor(doc), id)
+    }
+    return this.list
   }
 
   get name(): string {
@@ -85,12 +105,19 @@ export class IndexStore {
 
   /** Adds the entries for a document (keys from {@link keysFor}). */
   add(keys: unknown[][], id: string): void {
+    if (this.lazySource) return
     if (keys.length > 1) this.multikey = true
-    for (const key of keys) this.entries.insert({ key, id })
+    for (const key of keys) this.list.insert({ key, id })
   }
 
   /** Removes the entries for a document. */
   remove(keys: unknown[][], id: string): void {
-    for (const key of keys) this.entries.remove({ key, id })
+    if (this.lazySource) return
+    for (const key of keys) this.list.remove({ key, id })
+  }
+
+  /** True while a deferred index has not been built (its entries cost nothing to maintain). */
+  get deferred(): boolean {
+    return this.lazySource !== null
   }
 }
