@@ -13,7 +13,10 @@ import { createI18n } from './bot/i18n/index.ts'
 import type { AppConfig } from './config/index.ts'
 import { connectDatabase } from './db/connection.ts'
 import { createProcessedUpdates } from './db/processed-updates.ts'
+import { createRepositories } from './db/repositories.ts'
 import { createMongoStorage } from './db/session-storage.ts'
+import type { Clock } from './domain/clock.ts'
+import { createLedgerService } from './domain/ledger/ledger-service.ts'
 import { createScheduler, type SchedulerOptions } from './jobs/scheduler.ts'
 import type { Services } from './services.ts'
 
@@ -36,6 +39,8 @@ export interface AppOptions {
   http?: { port: number; host?: string }
   pace?: PaceOptions
   scheduler?: SchedulerOptions
+  /** Where "now" comes from; the system clock unless a test injects one. */
+  clock?: Clock
 }
 
 /** A started app; `stop()` shuts it down gracefully. */
@@ -70,7 +75,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     })())
   try {
     const i18n = createI18n()
-    const services: Services = { processedUpdates: createProcessedUpdates(connection) }
+    const clock: Clock = options.clock ?? { now: () => new Date() }
+    const repositories = await createRepositories(connection)
+    const services: Services = {
+      processedUpdates: createProcessedUpdates(connection),
+      clock,
+      ...repositories,
+      ledger: createLedgerService({
+        ledger: repositories.ledgerEntries,
+        customers: repositories.customers,
+        purchases: repositories.purchases,
+        clock,
+        program: config.program,
+      }),
+    }
     const bot = createBot({
       token: options.token,
       ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),

@@ -1,4 +1,10 @@
+import type { CustomerRepository } from './db/customers.ts'
+import type { MongoLedgerRepository } from './db/ledger.ts'
 import type { ProcessedUpdates } from './db/processed-updates.ts'
+import type { MongoPurchaseRepository } from './db/purchases.ts'
+import type { Clock } from './domain/clock.ts'
+import type { GiftCertificateRepository } from './domain/ports/gift-certificate-repository.ts'
+import type { LedgerService } from './domain/ledger/ledger-service.ts'
 
 /**
  * The services features call through `ctx.services`; built once in the composition root (src/app.ts).
@@ -6,4 +12,14 @@ import type { ProcessedUpdates } from './db/processed-updates.ts'
  */
 export interface Services {
   processedUpdates: ProcessedUpdates
+  /** "Now" for every service; the system clock in production, a test clock in tests. */
+  clock: Clock
+  /** Customer records: profile, consents, card token and manual code, tier, stamp card. */
+  customers: CustomerRepository
+  /** Every change of points: purchases, redemptions, bonuses, expiry, undo (domain ledger service). */
+  ledger: LedgerService
+  /** The raw ledger entries (history, sums); changes go through `ledger`, never here. */
+  ledgerEntries: MongoLedgerRepository
+  purchases: MongoPurchaseRepository
+  giftCertificates: GiftCertificateRepository
 }
