@@ -48,7 +48,15 @@ describe('user-side HTTP API, remote client and sandbox page', () => {
     expect(page.headers.get('content-type')).toContain('text/html')
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
     expect(await page.text()).toContain('/sandbox/web/app.js')
-    for (const asset of ['app.js', 'chat-view.js', 'render.js', 'api.js', 'ui.js', 'styles.css']) {
+    for (const asset of [
+      'app.js',
+      'chat-view.js',
+      'render.js',
+      'api.js',
+      'ui.js',
+      'styles.css',
+      'chat.css',
+    ]) {
       expect((await fetch(`${tg.url}/sandbox/web/${asset}`)).status, asset).toBe(200)
     }
     expect((await fetch(`${tg.url}/sandbox/web/..%2Ffake-telegram%2Findex.ts`)).status).toBe(404)

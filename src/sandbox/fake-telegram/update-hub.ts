@@ -8,6 +8,8 @@
  *   "handled" = the bot's HTTP response arrived. Non-2xx answers are redelivered with backoff.
  */
 import { conflict } from './errors.ts'
+import { QuietPeriod } from './quiet-period.ts'
+import { postUpdate, webhookReplyOf } from './webhook-post.ts'
 
 /** Result of handing one update to the bot. */
 export interface Handled {
@@ -63,17 +65,16 @@ export class UpdateHub {
   private nextUpdateId = 100_000_001
   private poller: Poller | null = null
   private allowed: string[] | null = null
-  private settling: PendingUpdate[] = []
-  private settleTimer: NodeJS.Timeout | null = null
-  private inFlight = 0
-  private lastActivity = 0
+  private readonly quiet: QuietPeriod<PendingUpdate>
   private stopped = false
   private lastError: { date: number; message: string } | null = null
   webhook: WebhookConfig | null = null
   /** Whether the bot has ever polled (used by the page to show "online"). */
   lastPollAt = 0
 
-  constructor(private readonly options: HubOptions) {}
+  constructor(private readonly options: HubOptions) {
+    this.quiet = new QuietPeriod(options.settleMs)
+  }
 
   /** Queues a new update (dropped, and reported handled, when allowed_updates excludes it). */
   push(body: Record<string, unknown>): PendingUpdate {
@@ -199,39 +200,20 @@ export class UpdateHub {
         ? !negative.includes(p)
         : (offset > 0 && p.update.update_id < offset) || (p.forced && p.fetched)
       if (!confirmed) keep.push(p)
-      else if (p.fetched) this.settling.push(p)
+      else if (p.fetched) this.quiet.wait(p, () => this.finish(p, { ok: true }))
       else this.finish(p, { ok: true, error: 'dropped by offset before being fetched' })
     }
     this.queue = keep
-    if (this.settling.length > 0) this.scheduleSettle()
   }
 
   /** Marks the start of a bot API call (getUpdates excluded) for the quiet-period check. */
   callStarted(): void {
-    this.inFlight++
-    this.lastActivity = Date.now()
+    this.quiet.callStarted()
   }
 
   /** Marks the end of a bot API call. */
   callFinished(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1)
-    this.lastActivity = Date.now()
-    if (this.settling.length > 0) this.scheduleSettle()
-  }
-
-  private scheduleSettle(): void {
-    if (this.settleTimer) return
-    const wait = Math.max(1, this.options.settleMs - (Date.now() - this.lastActivity))
-    this.settleTimer = setTimeout(() => this.checkSettled(), wait)
-  }
-
-  private checkSettled(): void {
-    this.settleTimer = null
-    if (this.settling.length === 0 || this.inFlight > 0) return
-    if (Date.now() - this.lastActivity < this.options.settleMs) return this.scheduleSettle()
-    const done = this.settling
-    this.settling = []
-    for (const p of done) this.finish(p, { ok: true })
+    this.quiet.callFinished()
   }
 
   // ---- webhook ------------------------------------------------------------------------
@@ -298,34 +280,26 @@ export class UpdateHub {
   private async deliver(p: PendingUpdate, webhook: WebhookConfig): Promise<void> {
     p.delivering = true
     p.attempts++
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (webhook.secret_token) headers['x-telegram-bot-api-secret-token'] = webhook.secret_token
-    let status = 0
-    let error: string | undefined
-    let body = ''
-    try {
-      const res = await fetch(webhook.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(p.update),
-        signal: AbortSignal.timeout(this.options.webhookTimeoutMs),
-      })
-      status = res.status
-      body = await res.text()
-      if (!res.ok) error = `Wrong response from the webhook: ${res.status} ${res.statusText}`
-    } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? 'Read timeout expired' : 'Connection refused'
-    }
+    const attempt = await postUpdate(
+      webhook.url,
+      p.update,
+      webhook.secret_token,
+      this.options.webhookTimeoutMs,
+    )
     p.delivering = false
-    if (this.stopped) return this.finish(p, { ok: false, status, error: 'fake Telegram stopped' })
-    if (!error) {
+    if (this.stopped)
+      return this.finish(p, { ok: false, status: attempt.status, error: 'fake Telegram stopped' })
+    if (!attempt.error) {
       this.queue = this.queue.filter((q) => q !== p)
-      await this.webhookReply(body)
-      this.finish(p, { ok: true, status })
+      const reply = webhookReplyOf(attempt.body)
+      if (reply) await this.options.onWebhookReply(reply).catch((e: Error) => this.options.log(e.message))
+      this.finish(p, { ok: true, status: attempt.status })
     } else {
-      this.lastError = { date: Math.floor(Date.now() / 1000), message: error }
-      this.options.log(`webhook delivery of update ${p.update.update_id} failed: ${error}; will retry`)
-      this.finish(p, { ok: false, status, error })
+      this.lastError = { date: Math.floor(Date.now() / 1000), message: attempt.error }
+      this.options.log(
+        `webhook delivery of update ${p.update.update_id} failed: ${attempt.error}; will retry`,
+      )
+      this.finish(p, { ok: false, status: attempt.status, error: attempt.error })
       if (this.webhook && this.queue.includes(p)) {
         const delay = Math.min(this.options.webhookRetryMs * 2 ** (p.attempts - 1), 30_000)
         p.retryTimer = setTimeout(() => {
@@ -337,22 +311,13 @@ export class UpdateHub {
     this.pump()
   }
 
-  private async webhookReply(body: string): Promise<void> {
-    if (!body.trim().startsWith('{')) return
-    try {
-      const payload = JSON.parse(body) as Record<string, unknown>
-      if (typeof payload.method === 'string') await this.options.onWebhookReply(payload)
-    } catch (e) {
-      this.options.log(`ignoring webhook reply: ${(e as Error).message}`)
-    }
-  }
-
   /** Stops timers and releases everyone waiting. */
   stop(): void {
     this.stopped = true
-    if (this.settleTimer) clearTimeout(this.settleTimer)
+    const settling = this.quiet.pending()
+    this.quiet.stop()
     this.poller?.wake()
-    for (const p of [...this.queue, ...this.settling]) {
+    for (const p of [...this.queue, ...settling]) {
       clearTimeout(p.retryTimer)
       this.finish(p, { ok: false, error: 'fake Telegram stopped' })
     }

@@ -84,7 +84,7 @@ export class UserActions {
   }
 
   /** Sends a text message; commands get bot_command entities like Telegram produces. */
-  sendText(userId: number, text: string, options: ActionOptions = {}): Promise<ChatMessage> {
+  async sendText(userId: number, text: string, options: ActionOptions = {}): Promise<ChatMessage> {
     if (text.trim() === '') throw new Error('Telegram does not send empty messages.')
     const entities = detectEntities(text)
     return this.postMessage(userId, options, { text, ...(entities.length ? { entities } : {}) })

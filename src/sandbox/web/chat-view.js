@@ -13,6 +13,7 @@ export class ChatView {
     this.botUsername = ''
     this.snapshot = null
     this.busy = 0
+    this.rendered = false
     this.handlers = {
       fileUrl: api.fileUrl,
       sendText: (text) => this.run(() => api.send(this.user.id, text)),
@@ -28,6 +29,7 @@ export class ChatView {
     this.user = user
     this.botUsername = botUsername
     this.snapshot = null
+    this.rendered = false
     $('messages').replaceChildren()
     await this.refresh()
   }
