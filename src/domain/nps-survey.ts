@@ -32,7 +32,7 @@ export function surveyEligibility(
   return { eligible: true }
 }
 
-/** Surveys created after this instant block a new one (now - cooldownDays). */
+/** Surveys created strictly after this instant block a new one (now - cooldownDays). */
 export function cooldownStart(now: Date, rules: NpsRules): Date {
   return new Date(now.getTime() - rules.cooldownDays * DAY_MS)
 }

@@ -90,7 +90,7 @@ export function createFakeLedger(): FakeLedger {
         .filter(
           (row) =>
             (row.expiresAt?.getTime() ?? 0) >= from.getTime() &&
-            (row.expiresAt?.getTime() ?? 0) < to.getTime(),
+            (row.expiresAt?.getTime() ?? 0) <= to.getTime(),
         )
         .map((row) => row.customerId)
       return [...new Set(ids)]
@@ -202,7 +202,7 @@ export function createFakeSurveys(): SurveyRepository & { rows: Map<string, NpsS
       const existing = rows.get(survey.id)
       if (existing) return existing
       const recent = [...rows.values()].some(
-        (row) => row.customerId === survey.customerId && row.createdAt.getTime() >= since.getTime(),
+        (row) => row.customerId === survey.customerId && row.createdAt.getTime() > since.getTime(),
       )
       if (recent) return null
       rows.set(survey.id, survey)

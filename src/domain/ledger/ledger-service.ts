@@ -94,7 +94,7 @@ export function createLedgerService(deps: LedgerServiceDeps) {
     },
 
     /**
-     * Runs expiry for every customer with credits expiring in [since, now); `since` defaults to
+     * Runs expiry for every customer with credits expiring in [since, now]; `since` defaults to
      * 7 days back so a job that was down for a few days catches up. Returns the entries created.
      */
     async expireDue(since?: Date): Promise<number> {

@@ -39,6 +39,6 @@ export interface LedgerRepository {
   entriesOfPurchase(purchaseId: string): Promise<LedgerEntry[]>
   /** Sum of the customer's deltas (0 for an unknown customer). */
   balanceOf(customerId: string): Promise<Points>
-  /** Distinct customers with a credit whose `expiresAt` is in [from, to): candidates for expiry. */
+  /** Distinct customers with a credit whose `expiresAt` is in [from, to] (both inclusive): expiry candidates. */
   customersWithCreditsExpiringBetween(from: Date, to: Date): Promise<string[]>
 }

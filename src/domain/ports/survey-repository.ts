@@ -28,7 +28,7 @@ export interface NpsAnswer {
 /**
  * NPS surveys, implemented by src/db.
  * - `createIfNoneSince` is atomic per customer: it stores the survey only when the customer has
- *   no survey created at or after `since` (the cooldown), and is idempotent by survey id.
+ *   no survey created strictly after `since` (now - cooldown), and is idempotent by survey id.
  * - `recordScore` is a compare-and-set: only the first score of a survey is stored, whatever the
  *   customer taps twice; it returns the survey as stored plus whether this call recorded it.
  */
