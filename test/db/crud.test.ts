@@ -12,6 +12,16 @@ afterAll(async () => {
   await t.close()
 })
 
+/** Resolves with the rejection of a promise that must fail. */
+async function failure<E>(p: Promise<unknown>): Promise<E> {
+  try {
+    await p
+  } catch (err) {
+    return err as E
+  }
+  throw new Error('expected the operation to fail')
+}
+
 function coll(name: string): Collection<Document> {
   return t.db.collection(name)
 }
@@ -101,19 +111,15 @@ describe('basic CRUD through the raw driver', () => {
     const c = coll('inserts')
     await c.insertOne({ _id: 1 as unknown as ObjectId })
     const docs = [{ _id: 2 }, { _id: 1 }, { _id: 3 }, { _id: 1 }, { _id: 4 }] as unknown as Document[]
-    const ordered = await c
-      .insertMany(docs)
-      .catch(
-        (e: unknown) =>
-          e as { insertedCount: number; writeErrors: { index: number; code: number }[]; code: number },
-      )
+    const ordered = await failure<{ insertedCount: number; code: number }>(c.insertMany(docs))
     expect(ordered.code).toBe(11000)
     expect(ordered.insertedCount).toBe(1)
     expect(await c.countDocuments()).toBe(2)
     await c.deleteMany({ _id: { $ne: 1 } as never })
-    const unordered = await c
-      .insertMany(docs, { ordered: false })
-      .catch((e: unknown) => e as { insertedCount: number; writeErrors: { index: number; code: number }[] })
+    const unordered = await failure<{
+      insertedCount: number
+      writeErrors: { index: number; code: number }[]
+    }>(c.insertMany(docs, { ordered: false }))
     expect(unordered.insertedCount).toBe(3)
     expect(unordered.writeErrors.map((w) => [w.index, w.code])).toEqual([
       [1, 11000],
