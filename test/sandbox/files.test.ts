@@ -100,4 +100,21 @@ describe('files: uploads, file_id reuse, getFile and downloads', () => {
     expect(boris.lastText()).toBe('got receipt')
     expect((await boris.lastPhoto()).equals(image)).toBe(true)
   })
+
+  it('sends media groups and copies messages', async () => {
+    const album = await bot.api.sendMediaGroup(4001, [
+      { type: 'photo', media: new InputFile(png(10, 10)), caption: 'first' },
+      { type: 'photo', media: new InputFile(png(20, 10)) },
+    ])
+    expect(album).toHaveLength(2)
+    expect(album[0]!.media_group_id).toBeDefined()
+    expect(album[1]!.media_group_id).toBe(album[0]!.media_group_id)
+    const copy = await bot.api.copyMessage(4001, 4001, album[0]!.message_id, { caption: 'copied' })
+    const anna = tg.user({ id: 4001, first_name: 'Anna' })
+    const copied = anna.messages().find((m) => m.message_id === copy.message_id)
+    expect(copied).toMatchObject({ caption: 'copied', photo: album[0]!.photo })
+    await expect(bot.api.copyMessage(4001, 4001, 9999)).rejects.toMatchObject({
+      description: 'Bad Request: message to copy not found',
+    })
+  })
 })

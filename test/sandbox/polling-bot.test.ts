@@ -100,4 +100,46 @@ describe('fake Telegram with a grammY bot on long polling', () => {
         'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
     })
   })
+
+  it('serves a duplicate (already confirmed) update again through getUpdates', async () => {
+    const anna = tg.user({ id: 2005, first_name: 'Anna' })
+    await anna.send('dup')
+    const first = updates.at(-1)!
+    const message = anna.transcript()[0]!
+    await tg.deliverUpdate({
+      update_id: first,
+      message: {
+        message_id: message.message_id,
+        date: message.date,
+        chat: { id: 2005, type: 'private', first_name: 'Anna' },
+        from: { id: 2005, is_bot: false, first_name: 'Anna' },
+        text: 'dup',
+      },
+    })
+    expect(updates.filter((id) => id === first)).toHaveLength(2)
+    expect(anna.texts()).toEqual(['echo: dup', 'echo: dup'])
+    await anna.send('after')
+    expect(anna.lastText()).toBe('echo: after')
+  })
+
+  it('shows the command menu resolved by scope and language', async () => {
+    await bot.api.setMyCommands([{ command: 'start', description: 'Start' }])
+    await bot.api.setMyCommands([{ command: 'start', description: 'Начать' }], { language_code: 'ru' })
+    const adminOnly = { scope: { type: 'chat' as const, chat_id: 2007 } }
+    await expect(
+      bot.api.setMyCommands([{ command: 'admin', description: 'Admin' }], adminOnly),
+    ).rejects.toMatchObject({
+      description: 'Bad Request: chat not found',
+    })
+    const ru = tg.user({ id: 2006, first_name: 'Анна', language_code: 'ru' })
+    const en = tg.user({ id: 2007, first_name: 'Olga', language_code: 'en' })
+    await ru.start()
+    await en.start()
+    await bot.api.setMyCommands([{ command: 'admin', description: 'Admin' }], adminOnly)
+    expect(ru.commands()).toEqual([{ command: 'start', description: 'Начать' }])
+    expect(en.commands()).toEqual([{ command: 'admin', description: 'Admin' }])
+    expect(await bot.api.getMyCommands({ language_code: 'ru' })).toEqual([
+      { command: 'start', description: 'Начать' },
+    ])
+  })
 })

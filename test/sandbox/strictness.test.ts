@@ -266,3 +266,60 @@ describe('flood control', () => {
     }
   })
 })
+
+describe('callback query lifetime', () => {
+  it('refuses answers after the query expired', async () => {
+    const tg = await startFakeTelegram({ callbackQueryTtlMs: 40 })
+    try {
+      const token = makeToken()
+      const anna = tg.user({ id: 5, first_name: 'Anna' })
+      await openChat(tg, token, anna)
+      const keyboard = { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }
+      await call(tg, token, 'sendMessage', { chat_id: 5, text: 'pick', reply_markup: keyboard })
+      const pending = anna.tap('A')
+      const updates = (await call(tg, token, 'getUpdates', { timeout: 2 })).result as {
+        update_id: number
+        callback_query: { id: string }
+      }[]
+      await new Promise((resolve) => setTimeout(resolve, 80))
+      const late = await call(tg, token, 'answerCallbackQuery', {
+        callback_query_id: updates[0]!.callback_query.id,
+      })
+      expect(late).toMatchObject({
+        status: 400,
+        description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+      })
+      await call(tg, token, 'getUpdates', { offset: updates[0]!.update_id + 1 })
+      expect(await pending).toEqual({ kind: 'callback', callback_query_id: updates[0]!.callback_query.id })
+    } finally {
+      await tg.stop()
+    }
+  })
+})
+
+describe('getUpdates parameters', () => {
+  it('honours allowed_updates, limit and offset confirmation', async () => {
+    const tg = await startFakeTelegram()
+    try {
+      const token = makeToken()
+      const anna = tg.user({ id: 6, first_name: 'Anna' })
+      await openChat(tg, token, anna)
+      const two = Promise.all([anna.send('one'), anna.send('two')])
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      const first = await call(tg, token, 'getUpdates', { limit: 1 })
+      const [update] = first.result as { update_id: number; message: { text: string } }[]
+      expect(update?.message.text).toBe('one')
+      const rest = (await call(tg, token, 'getUpdates', { offset: update!.update_id + 1 }))
+        .result as unknown[]
+      expect(rest).toHaveLength(1)
+      await call(tg, token, 'getUpdates', { offset: update!.update_id + 2 })
+      await two
+      // With only callback queries allowed, text messages are not even queued.
+      await call(tg, token, 'getUpdates', { allowed_updates: ['callback_query'] })
+      await anna.send('ignored')
+      expect((await call(tg, token, 'getUpdates', {})).result).toEqual([])
+    } finally {
+      await tg.stop()
+    }
+  })
+})

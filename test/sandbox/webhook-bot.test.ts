@@ -160,4 +160,22 @@ describe('fake Telegram with a grammY bot on a webhook', () => {
       "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
     )
   })
+
+  it('executes a method carried in the webhook answer (webhook reply)', async () => {
+    const replying = new Bot(makeToken(), {
+      client: { apiRoot: tg.apiRoot, canUseWebhookReply: (method) => method === 'sendMessage' },
+    })
+    replying.on('message:text', (ctx) => ctx.reply(`via webhook reply: ${ctx.message.text}`))
+    await replying.init()
+    const server = await serveWebhook(replying)
+    try {
+      const user = tg.user({ id: 1008, first_name: 'Anna' }, { botId: replying.botInfo.id })
+      await user.send('hi')
+      expect(user.lastText()).toBe('via webhook reply: hi')
+      const call = tg.apiCalls().findLast((c) => c.method === 'sendMessage')
+      expect(call).toMatchObject({ botId: replying.botInfo.id, ok: true })
+    } finally {
+      await server.close()
+    }
+  })
 })

@@ -157,7 +157,7 @@ export class UpdateHub {
     this.poller?.fail(
       conflict('terminated by other getUpdates request; make sure that only one bot instance is running'),
     )
-    const limit = Math.min(Math.max(opts.limit ?? 100, 1), 100)
+    const limit = Math.min(Math.max(opts.limit || 100, 1), 100)
     const ready = (): PendingUpdate[] =>
       this.queue.filter((p) => p.forced || offset <= 0 || p.update.update_id >= offset).slice(0, limit)
     let batch = ready()
