@@ -102,7 +102,8 @@ describe('files: uploads, file_id reuse, getFile and downloads', () => {
   })
 
   it('sends media groups and copies messages', async () => {
-    const album = await bot.api.sendMediaGroup(4001, [
+    type AlbumItem = { message_id: number; media_group_id?: string; photo?: unknown }
+    const album: AlbumItem[] = await bot.api.sendMediaGroup(4001, [
       { type: 'photo', media: new InputFile(png(10, 10)), caption: 'first' },
       { type: 'photo', media: new InputFile(png(20, 10)) },
     ])
