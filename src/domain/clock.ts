@@ -36,7 +36,9 @@ function toDate(instant: Date | string): Date {
   return date
 }
 
-/** Milliseconds in a minute, an hour and a day: for durations that do not depend on a time zone. */
+/** Milliseconds in a minute. Durations in the domain are fixed spans, not calendar units. */
 export const MINUTE_MS = 60_000
+/** Milliseconds in an hour. */
 export const HOUR_MS = 60 * MINUTE_MS
+/** Milliseconds in 24 hours: "N days" of expiry, cooldowns and windows are N x 24 h from the event. */
 export const DAY_MS = 24 * HOUR_MS

@@ -52,6 +52,25 @@ export function maxRedeemable(
 }
 
 /**
+ * Checks a redemption of `requested` points on a purchase of `amount`; returns the maximum.
+ * Refuses with REDEEM.OVER_BALANCE when the balance is what limits it, REDEEM.OVER_CAP otherwise
+ * (params: max, balance).
+ */
+export function assertRedeemable(
+  program: Pick<Program, 'mode' | 'points' | 'currency'>,
+  amount: Money,
+  balance: Points,
+  requested: Points,
+): Points {
+  const max = maxRedeemable(program, amount, balance)
+  if (requested > max) {
+    if (requested > balance && max === balance) throw new DomainError('REDEEM.OVER_BALANCE', { balance, max })
+    throw new DomainError('REDEEM.OVER_CAP', { max, balance })
+  }
+  return max
+}
+
+/**
  * Prices a purchase. Points mode: optional redemption (refused with REDEEM.OVER_BALANCE when the
  * balance is what limits it, REDEEM.OVER_CAP otherwise), then points at the tier rate on the
  * amount paid after redemption, rounded down. Discount mode: the tier's discount, no points
@@ -84,11 +103,7 @@ export function quotePurchase(program: Program, input: PurchaseQuoteInput): Purc
     }
   }
 
-  const max = maxRedeemable(program, amount, balance)
-  if (requested > max) {
-    if (requested > balance && max === balance) throw new DomainError('REDEEM.OVER_BALANCE', { balance, max })
-    throw new DomainError('REDEEM.OVER_CAP', { max, balance })
-  }
+  const max = assertRedeemable(program, amount, balance, requested)
   const paid = subtractMoney(amount, pointsToMoney(requested, program.currency))
   return {
     amount,

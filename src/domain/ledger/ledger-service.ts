@@ -2,7 +2,7 @@ import { DAY_MS } from '../clock.ts'
 import { DomainError } from '../errors.ts'
 import { points, pointsDelta, type Points } from '../points.ts'
 import type { AppendResult } from '../ports/ledger-repository.ts'
-import { maxRedeemable } from '../purchase.ts'
+import { assertRedeemable } from '../purchase.ts'
 import type { Money } from '../money.ts'
 import type { Actor, LedgerCursor, LedgerPage, NewLedgerEntry } from './entry.ts'
 import { redeemKey } from './keys.ts'
@@ -13,6 +13,9 @@ import { createReversals } from './reversals.ts'
 import { activeAccount, assertSameOperation, type LedgerServiceDeps } from './service-parts.ts'
 
 export type { LedgerServiceDeps } from './service-parts.ts'
+export type { PurchaseOutcome, PurchaseRequest } from './purchase-flow.ts'
+export type { BonusRequest } from './bonus-grants.ts'
+export type { ReversalAuthority } from './reversals.ts'
 
 /** Entries per history page unless asked otherwise. */
 export const DEFAULT_HISTORY_PAGE = 10
@@ -72,11 +75,7 @@ export function createLedgerService(deps: LedgerServiceDeps) {
       if (done === null) {
         await expireFor(request.customerId)
         const balance = await ledger.balanceOf(request.customerId)
-        const max = maxRedeemable(program, request.purchaseAmount, balance)
-        if (request.points > max) {
-          if (request.points > balance) throw new DomainError('REDEEM.OVER_BALANCE', { balance, max })
-          throw new DomainError('REDEEM.OVER_CAP', { max, balance })
-        }
+        assertRedeemable(program, request.purchaseAmount, balance, request.points)
       }
       const entry: NewLedgerEntry = {
         customerId: request.customerId,
@@ -122,8 +121,11 @@ export function createLedgerService(deps: LedgerServiceDeps) {
       }
     },
 
-    /** Balance and the points expiring within the warning period (for the Balance screen). */
-    async balanceOf(
+    /**
+     * The spendable balance (points past their expiry are left out even before the expiry job
+     * wrote them) and the points expiring within `warningDays`, for the Balance screen.
+     */
+    async balanceSummary(
       customerId: string,
     ): Promise<{ readonly balance: Points; readonly expiring: ExpiringPoints }> {
       const entries = await ledger.allEntriesOf(customerId)

@@ -7,7 +7,7 @@ import type { Tier } from '../program.ts'
 import { quotePurchase } from '../purchase.ts'
 import { referralBonusesFor } from '../referral.ts'
 import { detectUpgrade, tierById, tierWindowStart } from '../tiers.ts'
-import type { Actor, LedgerEntry, NewLedgerEntry } from './entry.ts'
+import { SYSTEM_ACTOR, type Actor, type LedgerEntry, type NewLedgerEntry } from './entry.ts'
 import { earnKey, purchaseRedeemKey } from './keys.ts'
 import { assertSameOperation, creditExpiry, type LedgerServiceParts } from './service-parts.ts'
 
@@ -109,7 +109,7 @@ export function createPurchaseFlow(parts: LedgerServiceParts) {
         delta: pointsDelta(bonus.points),
         kind: 'referral',
         reason: `referral ${bonus.side}`,
-        actor: { role: 'system', id: 'system' },
+        actor: SYSTEM_ACTOR,
         outletId: null,
         createdAt: now,
         idempotencyKey: bonus.idempotencyKey,

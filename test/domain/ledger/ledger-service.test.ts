@@ -120,11 +120,11 @@ describe('expiry', () => {
       actor: owner,
     })
     clock.advance(14 * DAY_MS)
-    const view = await service.balanceOf('anna')
+    const view = await service.balanceSummary('anna')
     expect(view.balance).toBe(105)
     expect(view.expiring).toMatchObject({ points: 100, firstExpiresAt: new Date('2026-04-01T09:00:00Z') })
     clock.advance(6 * DAY_MS)
-    expect((await service.balanceOf('anna')).balance).toBe(5)
+    expect((await service.balanceSummary('anna')).balance).toBe(5)
   })
 })
 
