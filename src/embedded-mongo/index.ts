@@ -23,6 +23,8 @@ export interface EmbeddedDbOptions {
   cursorTimeoutMs?: number
   /** Transactions idle longer than this are aborted, ms (default 60 000). */
   transactionLifetimeMs?: number
+  /** Compact the journal once its log exceeds this many bytes (default 64 MiB); for tests. */
+  journalCompactThresholdBytes?: number
 }
 
 /** A running embedded database. */

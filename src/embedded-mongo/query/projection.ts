@@ -85,7 +85,7 @@ export function compileProjection(
     }
     insert(root, path, node)
   }
-  const include = inclusion === true
+  const include = inclusion === true || (inclusion === null && idFlag === true)
   const dropId = idFlag === false
   return (doc, variables) => {
     const out = include ? applyInclusion(doc, root, doc, variables) : applyExclusion(doc, root, doc)

@@ -23,6 +23,7 @@ export interface ServerOptions {
   transactionLifetimeMs?: number
   replSetName?: string
   groupCommitMs?: number
+  journalCompactThresholdBytes?: number
 }
 
 /** A running server: TCP listener, engine, optional journal and background sweeps. */
@@ -71,6 +72,9 @@ export class EmbeddedServer {
       journal = await openJournal(options.dbpath, {
         logger,
         ...(options.groupCommitMs !== undefined ? { groupCommitMs: options.groupCommitMs } : {}),
+        ...(options.journalCompactThresholdBytes !== undefined
+          ? { compactThresholdBytes: options.journalCompactThresholdBytes }
+          : {}),
       })
       let records = 0
       for (const record of journal.replay()) {
@@ -148,8 +152,11 @@ export class EmbeddedServer {
     if (!this.journal || unit.ops.length === 0) return Promise.resolve()
     const done = this.journal.append(encodeRecord(unit.ops))
     if (this.journal.shouldCompact && !this.compacting) {
+      const started = Date.now()
+      const logBytes = this.journal.logBytes
       this.compacting = this.journal
         .compact(snapshotRecords(this.engine))
+        .then(() => this.logger(`journal compacted (${logBytes} log bytes) in ${Date.now() - started} ms`))
         .catch((err: unknown) => this.logger(`journal compaction failed: ${(err as Error).message}`))
         .finally(() => (this.compacting = null))
     }

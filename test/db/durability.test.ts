@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { MongoClient } from 'mongodb'
+import type { Document } from 'mongodb'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const child = path.join(here, 'fixtures', 'embedded-child.ts')
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'embedded-durability-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function startChild(dbpath: string, compactAt?: number): Promise<{ proc: ChildProcess; uri: string }> {
+  // Node itself with the tsx loader (not the tsx wrapper, which would survive as a parent).
+  const args = ['--import', 'tsx', child, dbpath, ...(compactAt ? [String(compactAt)] : [])]
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+  const uri = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    proc.stdout?.on('data', (c: Buffer) => {
+      out += c.toString()
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve((JSON.parse(line) as { uri: string }).uri)
+    })
+    proc.once('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)))
+  })
+  return { proc, uri }
+}
+
+async function kill(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => proc.once('exit', r))
+  proc.kill('SIGKILL')
+  await exited
+}
+
+describe('durability with a dbpath', () => {
+  it(
+    'keeps every acknowledged write after SIGKILL, including committed transactions and indexes',
+    { timeout: 40_000 },
+    async () => {
+      const dbpath = path.join(dir, 'db1')
+      let { proc, uri } = await startChild(dbpath)
+      let client = await MongoClient.connect(uri, { retryWrites: false, serverSelectionTimeoutMS: 500 })
+      let db = client.db('app')
+      await db.collection('users').createIndex({ email: 1 }, { unique: true })
+      await db.collection('users').insertOne({ _id: 'seed', email: 'seed@x', n: 0 } as unknown as Document)
+      const acked = new Set<number>()
+      let incAcked = 0
+      let txnAcked = 0
+      let stop = false
+      const writers = Array.from({ length: 8 }, (_, w) =>
+        (async () => {
+          for (let i = 0; !stop; i++) {
+            const id = w * 100_000 + i
+            try {
+              await db.collection('events').insertOne({ _id: id, w, i } as unknown as Document)
+              acked.add(id)
+              await db.collection('users').updateOne({ _id: 'seed' } as Document, { $inc: { n: 1 } })
+              incAcked++
+              if (i % 10 === 0) {
+                const session = client.startSession()
+                try {
+                  await session.withTransaction(async () => {
+                    await db
+                      .collection('ledger')
+                      .insertOne({ _id: `t${id}`, amount: 1 } as unknown as Document, { session })
+                    await db
+                      .collection('ledger')
+                      .updateOne(
+                        { _id: 'total' } as Document,
+                        { $inc: { sum: 1 } },
+                        { session, upsert: true },
+                      )
+                  })
+                  txnAcked++
+                } finally {
+                  await session.endSession().catch(() => undefined)
+                }
+              }
+            } catch {
+              return
+            }
+          }
+        })(),
+      )
+      await new Promise((r) => setTimeout(r, 1500))
+      await kill(proc)
+      stop = true
+      await Promise.all(writers)
+      await client.close(true)
+      expect(acked.size).toBeGreaterThan(50)
+
+      ;({ proc, uri } = await startChild(dbpath))
+      client = await MongoClient.connect(uri)
+      db = client.db('app')
+      const stored = new Set(
+        (
+          await db
+            .collection('events')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id as unknown as number),
+      )
+      const missing = [...acked].filter((id) => !stored.has(id))
+      expect(missing).toEqual([])
+      const seed = await db.collection('users').findOne({ _id: 'seed' } as Document)
+      expect(seed?.n).toBeGreaterThanOrEqual(incAcked)
+      expect(seed?.n).toBeLessThanOrEqual(incAcked + 8)
+      const ledgerRows = await db.collection('ledger').countDocuments({ _id: { $ne: 'total' } } as Document)
+      const total = (await db.collection('ledger').findOne({ _id: 'total' } as Document))?.sum ?? 0
+      expect(total).toBe(ledgerRows)
+      expect(ledgerRows).toBeGreaterThanOrEqual(txnAcked)
+      await expect(db.collection('users').insertOne({ email: 'seed@x' })).rejects.toMatchObject({
+        code: 11000,
+      })
+      await client.close()
+      await kill(proc)
+    },
+  )
+
+  it('compacts the journal and replays snapshot plus log after a restart', { timeout: 40_000 }, async () => {
+    const dbpath = path.join(dir, 'db2')
+    let { proc, uri } = await startChild(dbpath, 64 * 1024)
+    let client = await MongoClient.connect(uri)
+    const c = client.db('app').collection('items')
+    await c.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: i, v: i })) as unknown as Document[])
+    await c.deleteMany({ _id: { $gte: 1000 } } as Document)
+    await c.updateMany({}, { $set: { touched: true } })
+    await c.createIndex({ v: 1 }, { unique: true })
+    for (let i = 0; i < 300; i++) await c.updateOne({ _id: i } as Document, { $inc: { v: 10_000 } })
+    await client.close()
+    const files = await readdir(dbpath)
+    expect(files.some((f) => f.startsWith('snapshot-'))).toBe(true)
+    await kill(proc)
+    ;({ proc, uri } = await startChild(dbpath))
+    client = await MongoClient.connect(uri)
+    const again = client.db('app').collection('items')
+    expect(await again.countDocuments()).toBe(1000)
+    expect(await again.countDocuments({ touched: true })).toBe(1000)
+    expect(await again.countDocuments({ v: { $gte: 10_000 } })).toBe(300)
+    await expect(again.insertOne({ v: 500 })).rejects.toMatchObject({ code: 11000 })
+    await client.close()
+    await kill(proc)
+  })
+})
