@@ -21,7 +21,7 @@ afterAll(async () => {
 
 function agendaOn(db: Db, name: string, collection: string, lockLifetime = 10_000): Agenda {
   const agenda = new Agenda({
-    backend: new MongoBackend({ mongo: db, name, collection }),
+    backend: new MongoBackend({ mongo: db, collection }),
     name,
     processEvery: 100,
     defaultLockLifetime: lockLifetime,

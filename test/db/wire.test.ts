@@ -1,4 +1,5 @@
-import { Long, ObjectId } from 'bson'
+import { ObjectId } from 'bson'
+import type { Long } from 'bson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb } from './support.ts'
 import type { TestDb } from './support.ts'
