@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { TFunction } from 'i18next'
 import type { AppConfig } from '../config/index.ts'
 import type { Services } from '../services.ts'
+import type { DeskActor } from '../services/staff-desk.ts'
 import type { Language } from './i18n/index.ts'
 
 /** Per-chat state kept in MongoDB between updates. */
@@ -25,6 +26,8 @@ export interface AppContextFlavor {
   /** i18next bound to `lang`: `ctx.t('help.text', { name })`. */
   t: TFunction
   role: Role
+  /** Staff or owner serving at an outlet; null for customers. Set with `role` on every update. */
+  desk: DeskActor | null
 }
 
 /** The context every feature handler receives. */

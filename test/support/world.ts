@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { startApp, type RunningApp } from '../../src/app.ts'
 import type { PaceOptions } from '../../src/bot/create-bot.ts'
+import type { Clock } from '../../src/domain/clock.ts'
 import { loadConfig, type AppConfig } from '../../src/config/index.ts'
 import { startEmbeddedDb, type EmbeddedDb } from '../../src/embedded-mongo/index.ts'
 import { createLogger } from '../../src/logger.ts'
@@ -29,6 +30,8 @@ export interface WorldOptions {
   env?: Record<string, string>
   pace?: PaceOptions
   source?: 'webhook' | 'polling'
+  /** The app's clock (e.g. `createTestClock(...)`), so tests move time instead of waiting. */
+  clock?: Clock
 }
 
 let shared: { db?: EmbeddedDb; uri: string } | undefined
@@ -86,6 +89,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       ...(options.source === 'polling' ? {} : { http: { port: 0 } }),
       pace: options.pace ?? TEST_PACE,
       scheduler: { processEvery: 200 },
+      ...(options.clock ? { clock: options.clock } : {}),
     })
   let app = await start()
   cleanups.push(() => app.stop())

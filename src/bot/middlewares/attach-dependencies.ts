@@ -21,6 +21,7 @@ export function attachDependencies(deps: {
     ctx.lang = DEFAULT_LANGUAGE
     ctx.t = deps.i18n.getFixedT(DEFAULT_LANGUAGE)
     ctx.role = 'customer'
+    ctx.desk = null
     await next()
   }
 }

@@ -1,0 +1,117 @@
+import { InlineKeyboard, type Api } from 'grammy'
+import type { i18n, TFunction } from 'i18next'
+import type { Program } from '../../domain/program.ts'
+import { stampsPerCard } from '../../domain/stamps.ts'
+import type { CustomerSummary } from '../../services/staff-desk.ts'
+import { callbackCodec } from '../callback-data.ts'
+import type { Context } from '../context.ts'
+import { formatDate, formatMoney } from '../i18n/format.ts'
+import { isLanguage, type Language } from '../i18n/index.ts'
+
+/** Actions on a customer summary: purchase, redeem, stamp, stamp reward, undo. */
+export const DESK_ACTIONS = ['buy', 'redeem', 'stamp', 'reward', 'undo'] as const
+export type DeskAction = (typeof DESK_ACTIONS)[number]
+
+/** `desk.1:<action>:<customerId>`: a staff button on a customer summary. */
+export const deskButton = callbackCodec<{ action: DeskAction; customerId: string }>('desk', 1, {
+  encode: ({ action, customerId }) => [action, customerId],
+  decode: ([action, customerId, ...rest]) =>
+    rest.length === 0 &&
+    (DESK_ACTIONS as readonly string[]).includes(action ?? '') &&
+    /^[0-9a-f]{24}$/.test(customerId ?? '')
+      ? { action: action as DeskAction, customerId: customerId as string }
+      : undefined,
+})
+
+/** `rdm.1:<yes|no>:<requestId>`: the customer's answer to a redemption request. */
+export const redemptionAnswer = callbackCodec<{ confirm: boolean; requestId: string }>('rdm', 1, {
+  encode: ({ confirm, requestId }) => [confirm ? 'yes' : 'no', requestId],
+  decode: ([answer, requestId, ...rest]) =>
+    rest.length === 0 && (answer === 'yes' || answer === 'no') && /^[0-9a-f]{24}$/.test(requestId ?? '')
+      ? { confirm: answer === 'yes', requestId: requestId as string }
+      : undefined,
+})
+
+/** The language of a stored record ("ru", "en"), Russian when unknown. */
+export function languageOf(code: string | null | undefined): Language {
+  return isLanguage(code) ? code : 'ru'
+}
+
+/** Money in minor units as people read it, in `lang`. */
+export function moneyText(program: Program, minor: number, lang: Language): string {
+  return formatMoney(minor, program.currency.code, program.currency.minorUnits, lang)
+}
+
+/** "17 баллов" / "17 points". */
+export function pointsText(t: TFunction, count: number): string {
+  return t('common.points', { count })
+}
+
+/** The outlet's display name. */
+export function outletName(program: Program, outletId: string): string {
+  return program.outlets.find((outlet) => outlet.id === outletId)?.name ?? outletId
+}
+
+/** The tier's name in `lang`. */
+export function tierName(program: Program, tierId: string, lang: Language): string {
+  return program.tiers.find((tier) => tier.id === tierId)?.names[lang] ?? tierId
+}
+
+/** The customer summary staff see after identifying a customer, with the action buttons. */
+export function summaryView(
+  ctx: Pick<Context, 't' | 'lang' | 'config'>,
+  summary: CustomerSummary,
+): { text: string; keyboard: InlineKeyboard } {
+  const { program } = ctx.config
+  const lines = [
+    ctx.t('staff.summary', {
+      name: summary.name,
+      tier: tierName(program, summary.tierId, ctx.lang),
+      balance: pointsText(ctx.t, summary.balance),
+      stamps: summary.stamps,
+      perCard: stampsPerCard(program.stampCard),
+      lastVisit: summary.lastVisit
+        ? formatDate(summary.lastVisit, ctx.lang, program.timeZone)
+        : ctx.t('staff.summary_never'),
+    }),
+  ]
+  if (summary.rewardsAvailable > 0)
+    lines.push(ctx.t('staff.summary_rewards', { count: summary.rewardsAvailable }))
+  if (summary.birthdayToday) lines.push(ctx.t('staff.summary_birthday'))
+  const button = (action: DeskAction) => deskButton.encode({ action, customerId: summary.customerId })
+  const keyboard = new InlineKeyboard().text(ctx.t('staff.button_purchase'), button('buy'))
+  if (program.mode === 'points') keyboard.text(ctx.t('staff.button_redeem'), button('redeem'))
+  if (program.stampCard.enabled) {
+    keyboard.row().text(ctx.t('staff.button_stamp'), button('stamp'))
+    if (summary.rewardsAvailable > 0) keyboard.text(ctx.t('staff.button_reward'), button('reward'))
+  }
+  keyboard.row().text(ctx.t('staff.button_undo'), button('undo'))
+  return { text: lines.join('\n\n'), keyboard }
+}
+
+/** Shows the summary of a customer to staff. */
+export async function replyWithSummary(ctx: Context, customerId: string): Promise<void> {
+  const view = summaryView(ctx, await ctx.services.staffDesk.summary(customerId))
+  await ctx.reply(view.text, { reply_markup: view.keyboard })
+}
+
+/**
+ * Sends a message to someone else (the customer, or the staff member who is waiting), in their own
+ * language. Not essential for the operation: a blocked chat is logged and skipped.
+ */
+export async function notify(
+  deps: { api: Api; i18n: i18n; logger: { warn(obj: object, msg: string): void } },
+  chatId: number,
+  lang: string,
+  render: (t: TFunction, lang: Language) => string,
+  extra: { reply_markup?: InlineKeyboard } = {},
+): Promise<number | null> {
+  const language = languageOf(lang)
+  try {
+    const sent = await deps.api.sendMessage(chatId, render(deps.i18n.getFixedT(language), language), extra)
+    return sent.message_id
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not notify a chat')
+    return null
+  }
+}
