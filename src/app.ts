@@ -18,6 +18,7 @@ import { createMongoStorage } from './db/session-storage.ts'
 import type { Clock } from './domain/clock.ts'
 import { createLedgerService } from './domain/ledger/ledger-service.ts'
 import { createScheduler, type SchedulerOptions } from './jobs/scheduler.ts'
+import { createMembershipService } from './services/membership.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -77,17 +78,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const i18n = createI18n()
     const clock: Clock = options.clock ?? { now: () => new Date() }
     const repositories = await createRepositories(connection)
+    const ledger = createLedgerService({
+      ledger: repositories.ledgerEntries,
+      customers: repositories.customers,
+      purchases: repositories.purchases,
+      clock,
+      program: config.program,
+    })
     const services: Services = {
       processedUpdates: createProcessedUpdates(connection),
       clock,
       ...repositories,
-      ledger: createLedgerService({
-        ledger: repositories.ledgerEntries,
-        customers: repositories.customers,
-        purchases: repositories.purchases,
-        clock,
-        program: config.program,
-      }),
+      ledger,
+      membership: createMembershipService({ ...repositories, ledger, clock, program: config.program }),
     }
     const bot = createBot({
       token: options.token,

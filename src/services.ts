@@ -5,6 +5,7 @@ import type { MongoPurchaseRepository } from './db/purchases.ts'
 import type { Clock } from './domain/clock.ts'
 import type { GiftCertificateRepository } from './domain/ports/gift-certificate-repository.ts'
 import type { LedgerService } from './domain/ledger/ledger-service.ts'
+import type { MembershipService } from './services/membership.ts'
 
 /**
  * The services features call through `ctx.services`; built once in the composition root (src/app.ts).
@@ -22,4 +23,6 @@ export interface Services {
   ledgerEntries: MongoLedgerRepository
   purchases: MongoPurchaseRepository
   giftCertificates: GiftCertificateRepository
+  /** The customer's side: join, balance, card, history, rewards, invitations (src/services/membership.ts). */
+  membership: MembershipService
 }

@@ -3,7 +3,16 @@ import type { i18n } from 'i18next'
 import type { Logger } from 'pino'
 
 /** Commands shown in Telegram's menu, in order; descriptions come from `commands.<name>`. */
-export const CUSTOMER_COMMANDS = ['start', 'help', 'language'] as const
+export const CUSTOMER_COMMANDS = [
+  'start',
+  'balance',
+  'card',
+  'history',
+  'rewards',
+  'invite',
+  'help',
+  'language',
+] as const
 
 /**
  * Registers the command menu: English by default, Russian for Russian-speaking clients.

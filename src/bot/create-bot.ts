@@ -9,7 +9,13 @@ import type { Logger } from 'pino'
 import type { AppConfig } from '../config/index.ts'
 import type { Services } from '../services.ts'
 import type { Context, SessionData } from './context.ts'
+import { createJoinFeature } from './conversations/join.ts'
+import { createBalanceFeature } from './features/balance.ts'
+import { createCardFeature } from './features/card.ts'
 import { createHelpFeature } from './features/help.ts'
+import { createHistoryFeature } from './features/history.ts'
+import { createInviteFeature } from './features/invite.ts'
+import { createRewardsFeature } from './features/rewards.ts'
 import { createLanguageFeature } from './features/language.ts'
 import { startFeature } from './features/start.ts'
 import { unknownFeature } from './features/unknown.ts'
@@ -97,7 +103,13 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   bot.use(conversations({ storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never } }))
 
   const features = bot.errorBoundary(handleBotError)
+  features.use(createJoinFeature(deps))
   features.use(startFeature)
+  features.use(createBalanceFeature(deps.i18n))
+  features.use(createCardFeature(deps.i18n))
+  features.use(createHistoryFeature(deps.i18n))
+  features.use(createRewardsFeature(deps.i18n))
+  features.use(createInviteFeature(deps.i18n))
   features.use(createHelpFeature(deps.i18n))
   features.use(createLanguageFeature(deps.i18n))
   features.use(unknownFeature)

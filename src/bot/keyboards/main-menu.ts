@@ -4,7 +4,12 @@ import type { Context } from '../context.ts'
 import { LANGUAGES } from '../i18n/index.ts'
 
 /** Menu entries in display order, as translation keys; each feature that owns an entry handles its label. */
-export const MAIN_MENU_ROWS: readonly (readonly string[])[] = [['menu.help', 'menu.language']]
+export const MAIN_MENU_ROWS: readonly (readonly string[])[] = [
+  ['menu.balance', 'menu.card'],
+  ['menu.history', 'menu.rewards'],
+  ['menu.invite', 'menu.help'],
+  ['menu.language'],
+]
 
 /** The persistent reply keyboard with the main menu, in the user's language. */
 export function mainMenu(ctx: Pick<Context, 't'>): Keyboard {

@@ -1,0 +1,253 @@
+import type { Customer, CustomerRepository } from '../db/customers.ts'
+import type { MongoPurchaseRepository } from '../db/purchases.ts'
+import { assertBirthdayChangeAllowed, validateBirthday, type Birthday } from '../domain/birthday.ts'
+import { localDate } from '../domain/calendar.ts'
+import type { Clock } from '../domain/clock.ts'
+import { DomainError } from '../domain/errors.ts'
+import type { LedgerCursor, LedgerPage } from '../domain/ledger/entry.ts'
+import type { LedgerService } from '../domain/ledger/ledger-service.ts'
+import type { ExpiringPoints } from '../domain/ledger/lots.ts'
+import type { Money } from '../domain/money.ts'
+import { points, type Points } from '../domain/points.ts'
+import type { Program, Tier } from '../domain/program.ts'
+import { assertCanAttachInviter } from '../domain/referral.ts'
+import { stampsPerCard } from '../domain/stamps.ts'
+import { progressToNext, tierById, tierWindowStart, type TierProgress } from '../domain/tiers.ts'
+
+/** Longest name we keep (Telegram allows 64 for first names); shorter is friendlier on a till screen. */
+export const MAX_NAME_LENGTH = 40
+
+/** Ports and settings of {@link createMembershipService}. */
+export interface MembershipDeps {
+  readonly customers: CustomerRepository
+  readonly purchases: MongoPurchaseRepository
+  readonly ledger: LedgerService
+  readonly clock: Clock
+  readonly program: Program
+}
+
+/** Who opened the bot, as Telegram tells it. */
+export interface TelegramPerson {
+  readonly telegramId: number
+  readonly chatId: number
+  readonly firstName: string
+  readonly language: string
+}
+
+/** What the Balance screen shows. */
+export interface BalanceView {
+  readonly mode: Program['mode']
+  readonly balance: Points
+  readonly expiring: ExpiringPoints
+  readonly tier: Tier
+  /** Null at the top tier. */
+  readonly progress: (TierProgress & { readonly nextTier: Tier }) | null
+  /** Null when the stamp card is off. */
+  readonly stamps: {
+    readonly stamps: number
+    readonly perCard: number
+    readonly rewardsAvailable: number
+  } | null
+}
+
+/** What the Rewards screen shows: what points and stamps buy, and what is close. */
+export interface RewardsView {
+  readonly balance: Points
+  /** Share of a purchase points may pay, basis points. */
+  readonly redeemCapBp: number
+  /** Smallest purchase whose cap lets the whole balance be spent, minor units (0 with no points). */
+  readonly purchaseToSpendAll: Money
+  readonly stamps: BalanceView['stamps']
+  readonly progress: BalanceView['progress']
+  readonly birthdayBonus: Points
+}
+
+/**
+ * The customer's side of the program, as the bot's customer features use it: joining (record,
+ * rules, profile, invitation, welcome bonus), the card, the balance, history and rewards. It ties the
+ * domain rules to the repositories; the features only read input and render what it returns.
+ */
+export function createMembershipService(deps: MembershipDeps) {
+  const { customers, purchases, ledger, clock, program } = deps
+
+  async function customerOrThrow(customerId: string): Promise<Customer> {
+    const customer = await customers.get(customerId)
+    if (customer === null) throw new DomainError('CUSTOMER.NOT_FOUND', { customerId })
+    if (customer.erasedAt !== null) throw new DomainError('CUSTOMER.ERASED', { customerId })
+    return customer
+  }
+
+  async function spendInWindow(customerId: string): Promise<Money> {
+    const now = clock.now()
+    return purchases.spendBetween(customerId, tierWindowStart(program.tierWindow, now), now)
+  }
+
+  async function tierProgress(customer: Customer): Promise<BalanceView['progress']> {
+    const progress = progressToNext(program.tiers, customer.tierId, await spendInWindow(customer.id))
+    return progress ? { ...progress, nextTier: tierById(program.tiers, progress.next) } : null
+  }
+
+  function stampsOf(customer: Customer): BalanceView['stamps'] {
+    if (!program.stampCard.enabled) return null
+    return {
+      stamps: customer.stampCard.stamps,
+      perCard: stampsPerCard(program.stampCard),
+      rewardsAvailable: customer.stampCard.rewardsAvailable,
+    }
+  }
+
+  return {
+    /** The member behind a Telegram user, or null while they have not finished joining. */
+    async memberOf(telegramId: number): Promise<Customer | null> {
+      const customer = await customers.findByTelegramId(telegramId)
+      return customer && customer.joinedAt !== null ? customer : null
+    },
+
+    /** The record of whoever opened the bot, created (not joined) on the first contact. */
+    async open(person: TelegramPerson): Promise<Customer> {
+      const customer = await customers.ensure({
+        telegramId: person.telegramId,
+        chatId: person.chatId,
+        name: normalizeName(person.firstName) ?? '',
+        language: person.language,
+        tierId: program.tiers[0]?.id ?? 'base',
+      })
+      if (!customer.reachable) await customers.setReachable(customer.id, true)
+      return customer
+    },
+
+    /**
+     * Attaches the inviter behind a referral code to a customer who is still joining. Refuses with
+     * REFERRAL.DISABLED, REFERRAL.UNKNOWN_INVITER, REFERRAL.SELF, REFERRAL.ALREADY_INVITED (one
+     * inviter per customer, the first stays) or REFERRAL.NOT_NEW_CUSTOMER (already a member or has
+     * purchases: an existing customer cannot be "brought").
+     */
+    async applyReferral(customerId: string, referralCode: string): Promise<void> {
+      const invitee = await customerOrThrow(customerId)
+      const inviter = await customers.findByReferralCode(referralCode)
+      assertCanAttachInviter(
+        { id: invitee.id, invitedBy: invitee.invitedBy, purchaseCount: await purchases.countOf(invitee.id) },
+        inviter && { id: inviter.id, active: inviter.erasedAt === null && inviter.joinedAt !== null },
+        program.referral,
+      )
+      if (invitee.joinedAt !== null) throw new DomainError('REFERRAL.NOT_NEW_CUSTOMER')
+      if (!(await customers.attachInviter(invitee.id, inviter!.id))) {
+        throw new DomainError('REFERRAL.ALREADY_INVITED')
+      }
+    },
+
+    /** Records that the customer accepted the program rules (join step). */
+    async acceptRules(customerId: string): Promise<void> {
+      await customers.updateProfile(customerId, { rulesAcceptedAt: clock.now() })
+    },
+
+    /** Stores the name typed or kept at join; false when it is empty or too long (ask again). */
+    async setName(customerId: string, input: string): Promise<boolean> {
+      const name = normalizeName(input)
+      if (name === null) return false
+      await customers.updateProfile(customerId, { name })
+      return true
+    },
+
+    /** Stores the phone from the customer's own shared contact, as "+<digits>". */
+    async setPhone(customerId: string, phone: string): Promise<void> {
+      const digits = phone.replace(/\D/g, '')
+      await customers.updateProfile(customerId, { phone: digits ? `+${digits}` : null })
+    },
+
+    /**
+     * Reads "14.03" or "14.03.1990" (also with "/", "-" or spaces) and stores it. Refuses with
+     * BIRTHDAY.INVALID_DATE (not a date, 31.02, a future or implausible year) or
+     * BIRTHDAY.CHANGE_TOO_SOON (changed within the cooldown: the bonus cannot be farmed).
+     */
+    async setBirthday(customerId: string, input: string): Promise<Birthday> {
+      const birthday = validateBirthday(parseBirthday(input), localDate(clock.now(), program.timeZone))
+      const customer = await customerOrThrow(customerId)
+      const now = clock.now()
+      assertBirthdayChangeAllowed(
+        { current: customer.birthday, lastChangedAt: customer.birthdayChangedAt },
+        now,
+        program.birthday,
+      )
+      await customers.setBirthday(customerId, birthday, customer.birthday === null ? null : now)
+      return birthday
+    },
+
+    /**
+     * Finishes the join: the welcome bonus (once per customer, whatever happens twice) and the
+     * membership date. Returns the points granted now (0 when already granted or turned off).
+     */
+    async finishJoin(
+      customerId: string,
+    ): Promise<{ readonly customer: Customer; readonly welcomeBonus: Points }> {
+      const granted = await ledger.grantBonus({ kind: 'welcome', customerId })
+      const customer = await customers.markJoined(customerId, clock.now())
+      if (customer === null) throw new DomainError('CUSTOMER.NOT_FOUND', { customerId })
+      return { customer, welcomeBonus: points(granted?.created ? granted.entry.delta : 0) }
+    },
+
+    /** Balance, tier and progress, stamps and points expiring within the warning window. */
+    async balance(customerId: string): Promise<BalanceView> {
+      const customer = await customerOrThrow(customerId)
+      const { balance, expiring } = await ledger.balanceSummary(customerId)
+      return {
+        mode: program.mode,
+        balance,
+        expiring,
+        tier: tierById(program.tiers, customer.tierId),
+        progress: await tierProgress(customer),
+        stamps: stampsOf(customer),
+      }
+    },
+
+    /** What points and stamps buy now and what is close. */
+    async rewards(customerId: string): Promise<RewardsView> {
+      const customer = await customerOrThrow(customerId)
+      const { balance } = await ledger.balanceSummary(customerId)
+      const capBp = program.points.redeemCapBp
+      const unit = 10 ** program.currency.minorUnits
+      // Points are worth one currency unit each; the cap allows `capBp / 10 000` of a purchase.
+      const purchaseToSpendAll = capBp === 0 ? 0 : Math.ceil((balance * unit * 10_000) / capBp)
+      return {
+        balance,
+        redeemCapBp: capBp,
+        purchaseToSpendAll: purchaseToSpendAll as Money,
+        stamps: stampsOf(customer),
+        progress: await tierProgress(customer),
+        birthdayBonus: program.birthday.enabled ? program.birthday.bonusPoints : points(0),
+      }
+    },
+
+    /** One page of the customer's operations, newest first. */
+    history(customerId: string, before?: LedgerCursor): Promise<LedgerPage> {
+      return ledger.history(customerId, before ? { before } : {})
+    },
+
+    /** New card token and manual code; the old QR and code stop working at once. */
+    async reissueCard(customerId: string): Promise<Customer> {
+      await customerOrThrow(customerId)
+      const customer = await customers.reissueCard(customerId)
+      if (customer === null) throw new DomainError('CUSTOMER.NOT_FOUND', { customerId })
+      return customer
+    },
+  }
+}
+
+/** The service made by {@link createMembershipService}. */
+export type MembershipService = ReturnType<typeof createMembershipService>
+
+/** A name as typed: trimmed, inner whitespace collapsed; null when empty or too long. */
+export function normalizeName(input: string): string | null {
+  const name = input.replace(/\s+/g, ' ').trim()
+  return name.length >= 1 && [...name].length <= MAX_NAME_LENGTH ? name : null
+}
+
+/**
+ * "14.03", "14.03.1990", "14/3", "14 03 90"? Only day, month and an optional 4-digit year are read;
+ * anything else becomes an impossible date so validation refuses it with BIRTHDAY.INVALID_DATE.
+ */
+export function parseBirthday(input: string): Birthday {
+  const match = /^\s*(\d{1,2})[./\-\s](\d{1,2})(?:[./\-\s](\d{4}))?\s*$/.exec(input)
+  if (!match) return { day: 0, month: 0, year: null }
+  return { day: Number(match[1]), month: Number(match[2]), year: match[3] ? Number(match[3]) : null }
+}
