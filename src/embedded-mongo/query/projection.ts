@@ -46,6 +46,7 @@ export function compileProjection(
   if (!isPlainObject(spec) || Object.keys(spec).length === 0) return null
   let inclusion: boolean | null = null
   let idFlag: boolean | null = null
+  let elemMatchSeen = false
   const root: Node = { kind: 'tree', children: new Map() }
   for (const [path, value] of flatten(spec)) {
     let node: Node
@@ -74,6 +75,7 @@ export function compileProjection(
       node = { kind: 'op', apply: slicer(value.$slice) }
     } else if (mode === 'find' && isOperatorObject(value) && '$elemMatch' in value) {
       node = { kind: 'op', apply: elemMatcher(value.$elemMatch) }
+      elemMatchSeen = true
     } else {
       if (inclusion === false)
         throw new MongoCommandError(
@@ -85,7 +87,8 @@ export function compileProjection(
     }
     insert(root, path, node)
   }
-  const include = inclusion === true || (inclusion === null && idFlag === true)
+  // Only `_id: 1` or an `$elemMatch` projection (without exclusions) also select inclusion mode.
+  const include = inclusion === true || (inclusion === null && (idFlag === true || elemMatchSeen))
   const dropId = idFlag === false
   return (doc, variables) => {
     const out = include ? applyInclusion(doc, root, doc, variables) : applyExclusion(doc, root, doc)
