@@ -1,7 +1,7 @@
 import { Decimal128, Long, ObjectId } from 'mongodb'
 import type { Document, Filter } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDb } from './support.ts'
+import { loose, openTestDb } from './support.ts'
 import type { TestDb } from './support.ts'
 
 let t: TestDb
@@ -147,33 +147,42 @@ describe('query operators', () => {
   })
 
   it('projects fields: inclusion, exclusion, nested, $slice, $elemMatch and positional', async () => {
-    const c = t.db.collection('q')
-    expect(await c.findOne({ _id: 1 } as Filter<Document>, { projection: { s: 1, 'nested.y': 1 } })).toEqual({
+    const c = loose(t, 'q')
+    expect(await c.findOne({ _id: 1 }, { projection: { s: 1, 'nested.y': 1 } })).toEqual({
       _id: 1,
       s: 'apple',
       nested: { y: { z: 'deep' } },
     })
     expect(
-      await c.findOne({ _id: 2 } as Filter<Document>, {
-        projection: { items: 0, tags: 0, ref: 0, at: 0, 'nested.x': 0 },
-      }),
+      await c.findOne(
+        { _id: 2 },
+        {
+          projection: { items: 0, tags: 0, ref: 0, at: 0, 'nested.x': 0 },
+        },
+      ),
     ).toEqual({ _id: 2, n: 2.5, s: 'Banana', nested: {} })
+    expect(await c.findOne({ _id: 1 }, { projection: { _id: 0, tags: { $slice: 1 }, s: 1 } })).toEqual({
+      tags: ['red'],
+      s: 'apple',
+    })
+    expect(await c.findOne({ _id: 5 }, { projection: { items: { $elemMatch: { qty: 0 } } } })).toEqual({
+      _id: 5,
+      items: [{ sku: 'a', qty: 0 }],
+    })
+    expect(await c.findOne({ 'items.sku': 'b', _id: 1 }, { projection: { 'items.$': 1 } })).toEqual({
+      _id: 1,
+      items: [{ sku: 'b', qty: 5 }],
+    })
+    expect(await c.findOne({ _id: 1 }, { projection: { 'items.sku': 1, _id: 0 } })).toEqual({
+      items: [{ sku: 'a' }, { sku: 'b' }],
+    })
     expect(
-      await c.findOne({ _id: 1 } as Filter<Document>, { projection: { _id: 0, tags: { $slice: 1 }, s: 1 } }),
-    ).toEqual({ tags: ['red'], s: 'apple' })
-    expect(
-      await c.findOne({ _id: 5 } as Filter<Document>, { projection: { items: { $elemMatch: { qty: 0 } } } }),
-    ).toEqual({ _id: 5, items: [{ sku: 'a', qty: 0 }] })
-    expect(
-      await c.findOne({ 'items.sku': 'b', _id: 1 } as Filter<Document>, { projection: { 'items.$': 1 } }),
-    ).toEqual({ _id: 1, items: [{ sku: 'b', qty: 5 }] })
-    expect(
-      await c.findOne({ _id: 1 } as Filter<Document>, { projection: { 'items.sku': 1, _id: 0 } }),
-    ).toEqual({ items: [{ sku: 'a' }, { sku: 'b' }] })
-    expect(
-      await c.findOne({ _id: 1 } as Filter<Document>, {
-        projection: { _id: 0, label: { $concat: ['$s', '!'] } },
-      }),
+      await c.findOne(
+        { _id: 1 },
+        {
+          projection: { _id: 0, label: { $concat: ['$s', '!'] } },
+        },
+      ),
     ).toEqual({ label: 'apple!' })
     await expect(c.findOne({}, { projection: { a: 1, b: 0 } })).rejects.toMatchObject({ code: 31254 })
   })

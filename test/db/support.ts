@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { MongoClient } from 'mongodb'
-import type { Db } from 'mongodb'
+import type { Db, Document } from 'mongodb'
 import { startEmbeddedDb } from '../../src/embedded-mongo/index.ts'
 import type { EmbeddedDb, EmbeddedDbOptions } from '../../src/embedded-mongo/index.ts'
 
@@ -68,4 +68,35 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, everyMs))
   }
+}
+
+/**
+ * The driver's collection API with untyped filters and updates: conformance tests deliberately use
+ * shapes (numeric `_id`s, arbitrary operators) that the driver's schema typing rejects.
+ */
+export interface LooseCollection {
+  insertOne(doc: Document): Promise<{ insertedId: unknown }>
+  insertMany(docs: Document[], options?: Document): Promise<{ insertedCount: number }>
+  findOne(filter: Document, options?: Document): Promise<Document | null>
+  find(
+    filter: Document,
+    options?: Document,
+  ): { sort(s: Document): { toArray(): Promise<Document[]> }; toArray(): Promise<Document[]> }
+  updateOne(
+    filter: Document,
+    update: Document | Document[],
+    options?: Document,
+  ): Promise<{ matchedCount: number; modifiedCount: number }>
+  updateMany(
+    filter: Document,
+    update: Document | Document[],
+    options?: Document,
+  ): Promise<{ matchedCount: number; modifiedCount: number }>
+  replaceOne(filter: Document, doc: Document, options?: Document): Promise<unknown>
+  countDocuments(filter?: Document): Promise<number>
+}
+
+/** A collection of the test database with loose typing (see {@link LooseCollection}). */
+export function loose(t: TestDb, name: string): LooseCollection {
+  return t.db.collection(name) as unknown as LooseCollection
 }

@@ -1,7 +1,7 @@
 import { Double, Int32, Long, Timestamp } from 'mongodb'
-import type { Document, Filter, UpdateFilter } from 'mongodb'
+import type { Document } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDb } from './support.ts'
+import { loose, openTestDb } from './support.ts'
 import type { TestDb } from './support.ts'
 
 let t: TestDb
@@ -16,26 +16,26 @@ afterAll(async () => {
 /** Inserts `doc`, applies `update` (with options) and returns the stored result without `_id`. */
 async function apply(
   doc: Document,
-  update: UpdateFilter<Document> | Document[],
+  update: Document | Document[],
   options: { arrayFilters?: Document[]; filter?: Document } = {},
 ): Promise<Document | null> {
-  const c = t.db.collection('u')
+  const c = loose(t, 'u')
   const _id = ++seq
-  await c.insertOne({ _id, ...doc } as unknown as Document)
+  await c.insertOne({ _id, ...doc })
   await c.updateOne(
-    { _id, ...(options.filter ?? {}) } as Filter<Document>,
+    { _id, ...(options.filter ?? {}) },
     update,
     options.arrayFilters ? { arrayFilters: options.arrayFilters } : {},
   )
-  return c.findOne({ _id } as Filter<Document>, { projection: { _id: 0 } })
+  return c.findOne({ _id }, { projection: { _id: 0 } })
 }
 
-async function failure(doc: Document, update: UpdateFilter<Document>): Promise<{ code: number }> {
-  const c = t.db.collection('u')
+async function failure(doc: Document, update: Document): Promise<{ code: number }> {
+  const c = loose(t, 'u')
   const _id = ++seq
-  await c.insertOne({ _id, ...doc } as unknown as Document)
+  await c.insertOne({ _id, ...doc })
   try {
-    await c.updateOne({ _id } as Filter<Document>, update)
+    await c.updateOne({ _id }, update)
   } catch (err) {
     return err as { code: number }
   }
@@ -54,19 +54,19 @@ describe('update operators', () => {
   })
 
   it('$inc / $mul keep MongoDB numeric types', async () => {
-    const c = t.db.collection('u')
+    const c = loose(t, 'u')
     const r = await apply(
       { i: new Int32(2147483647), d: 1.5, l: Long.fromNumber(1), x: 3 },
       { $inc: { i: 1, d: 1, l: 2, missing: 5 }, $mul: { x: 2, gone: 4 } },
     )
     expect(r).toEqual({ i: 2147483648, d: 2.5, l: 3, x: 6, missing: 5, gone: 0 })
-    const raw = await c.findOne({ _id: seq } as Filter<Document>, { promoteValues: false })
+    const raw = await c.findOne({ _id: seq }, { promoteValues: false })
     expect((raw?.i as { _bsontype: string })._bsontype).toBe('Long')
     expect((raw?.l as { _bsontype: string })._bsontype).toBe('Long')
     expect((raw?.x as { _bsontype: string })._bsontype).toBe('Int32')
     const withDouble = await apply({ n: 1 }, { $inc: { n: new Double(1) } })
     expect(withDouble).toEqual({ n: 2 })
-    const rawDouble = await c.findOne({ _id: seq } as Filter<Document>, { promoteValues: false })
+    const rawDouble = await c.findOne({ _id: seq }, { promoteValues: false })
     expect((rawDouble?.n as { _bsontype: string })._bsontype).toBe('Double')
     expect((await failure({ s: 'x' }, { $inc: { s: 1 } })).code).toBe(14)
   })
@@ -169,14 +169,14 @@ describe('update operators', () => {
     expect((await failure({ a: 1 }, { $set: { a: 2 }, $inc: { a: 1 } })).code).toBe(40)
     expect((await failure({ a: { b: 1 } }, { $set: { a: 2, 'a.b': 1 } })).code).toBe(40)
     expect((await failure({ a: 1 }, { $set: { _id: 999 } })).code).toBe(66)
-    expect((await failure({ a: 1 }, { $foo: { a: 1 } } as UpdateFilter<Document>)).code).toBe(9)
+    expect((await failure({ a: 1 }, { $foo: { a: 1 } })).code).toBe(9)
   })
 
   it('replacement keeps _id; pipeline updates compute from the document', async () => {
-    const c = t.db.collection('u')
-    await c.insertOne({ _id: 'rep', a: 1, b: 2 } as unknown as Document)
-    await c.replaceOne({ _id: 'rep' } as Filter<Document>, { c: 3 })
-    expect(await c.findOne({ _id: 'rep' } as Filter<Document>)).toEqual({ _id: 'rep', c: 3 })
+    const c = loose(t, 'u')
+    await c.insertOne({ _id: 'rep', a: 1, b: 2 })
+    await c.replaceOne({ _id: 'rep' }, { c: 3 })
+    expect(await c.findOne({ _id: 'rep' })).toEqual({ _id: 'rep', c: 3 })
     expect(
       await apply({ first: 'Ada', last: 'L' }, [
         { $set: { full: { $concat: ['$first', ' ', '$last'] } } },
