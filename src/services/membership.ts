@@ -55,7 +55,7 @@ export interface RewardsView {
   readonly balance: Points
   /** Share of a purchase points may pay, basis points. */
   readonly redeemCapBp: number
-  /** Smallest purchase whose cap lets the whole balance be spent, minor units (0 with no points). */
+  /** Smallest purchase (whole currency units, in minor units) whose cap lets the whole balance be spent. */
   readonly purchaseToSpendAll: Money
   readonly stamps: BalanceView['stamps']
   readonly progress: BalanceView['progress']
@@ -207,7 +207,8 @@ export function createMembershipService(deps: MembershipDeps) {
       const capBp = program.points.redeemCapBp
       const unit = 10 ** program.currency.minorUnits
       // Points are worth one currency unit each; the cap allows `capBp / 10 000` of a purchase.
-      const purchaseToSpendAll = capBp === 0 ? 0 : Math.ceil((balance * unit * 10_000) / capBp)
+      // Rounded up to whole currency units: "from 334 ₽" reads better than "from 333,34 ₽".
+      const purchaseToSpendAll = capBp === 0 ? 0 : Math.ceil((balance * 10_000) / capBp) * unit
       return {
         balance,
         redeemCapBp: capBp,

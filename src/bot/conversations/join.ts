@@ -24,6 +24,11 @@ export interface JoinDependencies {
   i18n: i18n
 }
 
+/** The referral code of a deep-link payload `r-<code>`, or null for any other payload. */
+export function referralCodeOf(payload: string): string | null {
+  return /^r-([a-z0-9]{1,32})$/.exec(payload.trim())?.[1] ?? null
+}
+
 /** A question's verdict on one update: the answer, or a hint already sent (ask again). */
 type Verdict<T> = { readonly answer: T } | null
 
@@ -71,6 +76,20 @@ export function createJoinFeature(deps: JoinDependencies): Composer<Context> {
         const next = await conversation.wait()
         if (isForeign(next)) await conversation.skip({ next: true })
         if (isStart(next)) {
+          // An invite link opened mid-join still counts (or is refused with the reason).
+          const code = referralCodeOf(next.message?.text?.split(/\s+/)[1] ?? '')
+          if (code) {
+            const key = await conversation.external(async (outer) => {
+              try {
+                await outer.services.membership.applyReferral(customerId, code)
+                return 'invite.applied'
+              } catch (error) {
+                if (isDomainError(error)) return translationKeyOf(error.code)
+                throw error
+              }
+            })
+            await say(t(key))
+          }
           await question()
           continue
         }

@@ -1,14 +1,11 @@
 import { Composer } from 'grammy'
 import { isDomainError, translationKeyOf } from '../../domain/errors.ts'
-import { JOIN } from '../conversations/join.ts'
+import { JOIN, referralCodeOf } from '../conversations/join.ts'
 import type { Context } from '../context.ts'
 import { mainMenu } from '../keyboards/main-menu.ts'
 
 const composer = new Composer<Context>()
 const feature = composer.chatType('private')
-
-/** Deep-link payloads: `r-<code>` is an invitation; `c-`/`s-` belong to the staff desk. */
-const REFERRAL_PAYLOAD = /^r-([a-z0-9]{1,32})$/
 
 /**
  * /start: a member gets the main menu; anyone else joins (the join conversation), optionally
@@ -18,7 +15,7 @@ const REFERRAL_PAYLOAD = /^r-([a-z0-9]{1,32})$/
 feature.command('start', async (ctx) => {
   const membership = ctx.services.membership
   const member = await membership.memberOf(ctx.from.id)
-  const referral = REFERRAL_PAYLOAD.exec(ctx.match.trim())?.[1]
+  const referral = referralCodeOf(ctx.match)
   if (member) {
     if (referral) await refuseReferral(ctx, member.id, referral)
     await ctx.reply(ctx.t('join.welcome_back', { name: member.name }), { reply_markup: mainMenu(ctx) })
