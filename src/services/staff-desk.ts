@@ -50,6 +50,8 @@ export interface StaffDeskDeps {
   readonly scanAttempts: ScanAttemptRepository
   readonly clock: Clock
   readonly program: Program
+  /** Schedules the NPS survey of a newly recorded purchase (src/services/nps.ts); never throws. */
+  readonly nps?: { scheduleAfterPurchase(purchase: PurchaseOutcome['purchase']): Promise<unknown> }
 }
 
 /** The result of a manual-code lookup. */
@@ -139,6 +141,7 @@ export function createStaffDesk(deps: StaffDeskDeps) {
       outletId: actor.outletId,
       actor: ledgerActor(actor),
     })
+    if (!outcome.replayed) await deps.nps?.scheduleAfterPurchase(outcome.purchase)
     const before = await staffOperations.lastOf(actor.telegramId)
     const operation = await staffOperations.record({
       staffId: actor.telegramId,

@@ -16,6 +16,8 @@ export async function joinedCustomer(
   options: { name?: string; language?: string; extraPoints?: number } = {},
 ): Promise<Customer> {
   const { customers, ledger, clock } = world.app.services
+  // The customer has a chat with the bot (Telegram delivers nothing to someone who never wrote).
+  await user.send('/help')
   const record = await customers.ensure({
     telegramId: user.id,
     chatId: user.id,

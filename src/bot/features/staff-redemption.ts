@@ -2,7 +2,13 @@ import { Composer } from 'grammy'
 import type { i18n } from 'i18next'
 import { translationKeyOf } from '../../domain/errors.ts'
 import type { Context } from '../context.ts'
-import { closeCustomerPrompt, reportExpired, tellStaff, type NoticeDeps } from './staff-notices.ts'
+import {
+  closeCustomerPrompt,
+  reportExpired,
+  sendCustomerReceipt,
+  tellStaff,
+  type NoticeDeps,
+} from './staff-notices.ts'
 import { moneyText, pointsText, redemptionAnswer } from './staff-views.ts'
 
 /**
@@ -58,12 +64,15 @@ export function createStaffRedemptionFeature(i18n: i18n): Composer<Context> {
       case 'spent': {
         const balance = result.balance
         await ctx.editMessageReplyMarkup().catch(() => undefined)
-        await ctx.reply(
-          ctx.t('staff.customer_confirmed', {
-            points: pointsText(ctx.t, request.points),
-            balance: pointsText(ctx.t, balance),
-          }),
-        )
+        // With a purchase the receipt says it all (points spent and earned, stamps, a new status).
+        if (result.purchase) await sendCustomerReceipt(deps, result.purchase)
+        else
+          await ctx.reply(
+            ctx.t('staff.customer_confirmed', {
+              points: pointsText(ctx.t, request.points),
+              balance: pointsText(ctx.t, balance),
+            }),
+          )
         const purchase = result.purchase?.outcome.purchase
         await tellStaff(deps, request, (t, lang, name) =>
           purchase
