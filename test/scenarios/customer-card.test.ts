@@ -6,8 +6,10 @@ import { joinedCustomer } from './customer-support.ts'
 
 useInfrastructure()
 
-// jsqr is CommonJS: under Node's ESM the decoder is the `default` of the module object.
-const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule }).default ?? jsQRModule
+// jsqr is CommonJS: depending on the loader the decoder is the module itself or its `default`.
+type Decode = typeof jsQRModule.default
+const jsQR: Decode =
+  (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode)
 
 /** The text of the QR code in a PNG. */
 function readQr(png: Buffer): string | undefined {
