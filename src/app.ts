@@ -17,8 +17,11 @@ import { createRepositories } from './db/repositories.ts'
 import { createMongoStorage } from './db/session-storage.ts'
 import type { Clock } from './domain/clock.ts'
 import { createLedgerService } from './domain/ledger/ledger-service.ts'
+import { defineExpireRedemptionsJob, scheduleExpireRedemptions } from './jobs/expire-redemptions.ts'
 import { createScheduler, type SchedulerOptions } from './jobs/scheduler.ts'
 import { createMembershipService } from './services/membership.ts'
+import { createStaffDesk } from './services/staff-desk.ts'
+import { createStaffRepositories } from './db/staff-repositories.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -78,6 +81,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const i18n = createI18n()
     const clock: Clock = options.clock ?? { now: () => new Date() }
     const repositories = await createRepositories(connection)
+    const staffRepositories = await createStaffRepositories(connection)
     const ledger = createLedgerService({
       ledger: repositories.ledgerEntries,
       customers: repositories.customers,
@@ -91,6 +95,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ...repositories,
       ledger,
       membership: createMembershipService({ ...repositories, ledger, clock, program: config.program }),
+      staffDesk: createStaffDesk({
+        ...repositories,
+        ...staffRepositories,
+        ledger,
+        clock,
+        program: config.program,
+      }),
     }
     const bot = createBot({
       token: options.token,
@@ -112,7 +123,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await registerCommands(bot.api, i18n, logger)
 
     const scheduler = createScheduler(connection, options.scheduler)
+    defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })
     await scheduler.start()
+    await scheduleExpireRedemptions(scheduler)
     cleanups.push(() => scheduler.stop())
 
     let httpUrl: string | undefined

@@ -6,6 +6,7 @@ import type { Clock } from './domain/clock.ts'
 import type { GiftCertificateRepository } from './domain/ports/gift-certificate-repository.ts'
 import type { LedgerService } from './domain/ledger/ledger-service.ts'
 import type { MembershipService } from './services/membership.ts'
+import type { StaffDesk } from './services/staff-desk.ts'
 
 /**
  * The services features call through `ctx.services`; built once in the composition root (src/app.ts).
@@ -25,4 +26,6 @@ export interface Services {
   giftCertificates: GiftCertificateRepository
   /** The customer's side: join, balance, card, history, rewards, invitations (src/services/membership.ts). */
   membership: MembershipService
+  /** The staff side: roles and invites, identifying customers, purchases, redemptions, undo (src/services/staff-desk.ts). */
+  staffDesk: StaffDesk
 }

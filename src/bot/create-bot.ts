@@ -13,6 +13,12 @@ import { createJoinFeature } from './conversations/join.ts'
 import { createBalanceFeature } from './features/balance.ts'
 import { createCardFeature } from './features/card.ts'
 import { createHelpFeature } from './features/help.ts'
+import { createStaffPurchaseConversation } from './conversations/staff-purchase.ts'
+import { createStaffRedeemConversation } from './conversations/staff-redeem.ts'
+import { ownerStaffFeature } from './features/owner-staff.ts'
+import { createStaffDeskFeature } from './features/staff-desk.ts'
+import { staffLinksFeature } from './features/staff-links.ts'
+import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
 import { createHistoryFeature } from './features/history.ts'
 import { createInviteFeature } from './features/invite.ts'
 import { createRewardsFeature } from './features/rewards.ts'
@@ -103,6 +109,13 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   bot.use(conversations({ storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never } }))
 
   const features = bot.errorBoundary(handleBotError)
+  // The desk first: its deep links (`/start c-...`, `/start s-...`) must win over the customer's /start.
+  features.use(staffLinksFeature)
+  features.use(createStaffPurchaseConversation(deps.i18n))
+  features.use(createStaffRedeemConversation(deps.i18n))
+  features.use(createStaffDeskFeature(deps.i18n))
+  features.use(createStaffRedemptionFeature(deps.i18n))
+  features.use(ownerStaffFeature)
   features.use(createJoinFeature(deps))
   features.use(startFeature)
   features.use(createBalanceFeature(deps.i18n))
