@@ -7,7 +7,6 @@ import type { LedgerService } from '../domain/ledger/ledger-service.ts'
 import type { PurchaseOutcome } from '../domain/ledger/purchase-flow.ts'
 import type { Money } from '../domain/money.ts'
 import { points, type Points } from '../domain/points.ts'
-import type { Purchase } from '../domain/ports/purchase-repository.ts'
 import type { Program } from '../domain/program.ts'
 import { maxRedeemable } from '../domain/purchase.ts'
 import { addStamps, claimStampReward, type StampCard } from '../domain/stamps.ts'
@@ -142,7 +141,6 @@ export function createStaffDesk(deps: StaffDeskDeps) {
       outletId: actor.outletId,
       actor: ledgerActor(actor),
     })
-    if (!outcome.replayed) await deps.nps?.scheduleAfterPurchase(outcome.purchase)
     // Idempotent per purchase, so a retried receipt completes a survey a crash left unscheduled.
     if (outcome.purchase.voidedAt === null) await deps.nps?.scheduleAfterPurchase(outcome.purchase)
     const before = await staffOperations.lastOf(actor.telegramId)
