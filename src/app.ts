@@ -22,6 +22,10 @@ import { createScheduler, type SchedulerOptions } from './jobs/scheduler.ts'
 import { createMembershipService } from './services/membership.ts'
 import { createStaffDesk } from './services/staff-desk.ts'
 import { createStaffRepositories } from './db/staff-repositories.ts'
+import { createFeedbackRepository } from './db/feedback.ts'
+import { createSurveyRepository } from './db/surveys.ts'
+import { createSurveyDeliveryScheduler, defineNpsSurveyJob } from './jobs/nps-survey.ts'
+import { createNpsFeedbackService } from './services/nps.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -89,6 +93,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       clock,
       program: config.program,
     })
+    // Made before the services: the NPS service schedules survey jobs; it starts once the bot is ready.
+    const scheduler = createScheduler(connection, options.scheduler)
+    const nps = createNpsFeedbackService({
+      surveys: await createSurveyRepository(connection),
+      feedback: await createFeedbackRepository(connection),
+      customers: repositories.customers,
+      staff: staffRepositories.staff,
+      clock,
+      program: config.program,
+      ownerIds: config.ownerIds,
+      scheduleDelivery: createSurveyDeliveryScheduler(scheduler, clock),
+      logger,
+    })
     const services: Services = {
       processedUpdates: createProcessedUpdates(connection),
       clock,
@@ -101,7 +118,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         ledger,
         clock,
         program: config.program,
+        nps,
       }),
+      nps,
     }
     const bot = createBot({
       token: options.token,
@@ -122,8 +141,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger.info({ username: bot.botInfo.username }, 'bot identified')
     await registerCommands(bot.api, i18n, logger)
 
-    const scheduler = createScheduler(connection, options.scheduler)
     defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })
+    defineNpsSurveyJob(scheduler, {
+      api: bot.api,
+      i18n,
+      program: config.program,
+      services,
+      ownerIds: config.ownerIds,
+      logger,
+      clock,
+    })
     await scheduler.start()
     await scheduleExpireRedemptions(scheduler)
     cleanups.push(() => scheduler.stop())

@@ -6,6 +6,7 @@ import type { Clock } from './domain/clock.ts'
 import type { GiftCertificateRepository } from './domain/ports/gift-certificate-repository.ts'
 import type { LedgerService } from './domain/ledger/ledger-service.ts'
 import type { MembershipService } from './services/membership.ts'
+import type { NpsFeedbackService } from './services/nps.ts'
 import type { StaffDesk } from './services/staff-desk.ts'
 
 /**
@@ -28,4 +29,6 @@ export interface Services {
   membership: MembershipService
   /** The staff side: roles and invites, identifying customers, purchases, redemptions, undo (src/services/staff-desk.ts). */
   staffDesk: StaffDesk
+  /** NPS: surveys after purchases, answers and the "why?", detractor feedback threads, `/nps` (src/services/nps.ts). */
+  nps: NpsFeedbackService
 }

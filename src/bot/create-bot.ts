@@ -16,6 +16,8 @@ import { createHelpFeature } from './features/help.ts'
 import { createStaffPurchaseConversation } from './conversations/staff-purchase.ts'
 import { createStaffRedeemConversation } from './conversations/staff-redeem.ts'
 import { ownerStaffFeature } from './features/owner-staff.ts'
+import { createNpsFeature } from './features/nps.ts'
+import { createOwnerNpsFeature } from './features/owner-nps.ts'
 import { createStaffDeskFeature } from './features/staff-desk.ts'
 import { staffLinksFeature } from './features/staff-links.ts'
 import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
@@ -115,6 +117,8 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createStaffRedeemConversation(deps.i18n))
   features.use(createStaffDeskFeature(deps.i18n))
   features.use(createStaffRedemptionFeature(deps.i18n))
+  features.use(createNpsFeature(deps.i18n))
+  features.use(createOwnerNpsFeature())
   features.use(ownerStaffFeature)
   features.use(createJoinFeature(deps))
   features.use(startFeature)

@@ -11,8 +11,11 @@ import {
 import type { NpsSurvey, SurveyRepository } from './ports/survey-repository.ts'
 import type { Program } from './program.ts'
 
-/** Longest follow-up comment kept, characters (a Telegram message is 4096). */
-export const MAX_COMMENT_LENGTH = 2000
+/**
+ * Longest follow-up comment kept, characters: a Telegram message's maximum (4096), so a typed
+ * comment is always stored whole, as the product asks.
+ */
+export const MAX_COMMENT_LENGTH = 4096
 
 /** Ports and settings of {@link createNpsService}. */
 export interface NpsServiceDeps {
@@ -63,7 +66,7 @@ export function createNpsService({ surveys, clock, program }: NpsServiceDeps) {
       return outcome(result.survey, result.recorded)
     },
 
-    /** Stores the follow-up comment (trimmed, at most 2000 characters); empty text skips it. */
+    /** Stores the follow-up comment (trimmed, at most {@link MAX_COMMENT_LENGTH}); empty text skips it. */
     async comment(surveyId: string, customerId: string, text: string): Promise<NpsSurvey | null> {
       const found = await surveys.findById(surveyId)
       if (found === null || found.customerId !== customerId) {

@@ -1,0 +1,141 @@
+import { GrammyError, InlineKeyboard, type Api } from 'grammy'
+import type { i18n } from 'i18next'
+import type { Program } from '../../domain/program.ts'
+import type { Feedback } from '../../db/feedback.ts'
+import type { Services } from '../../services.ts'
+import type { FeedbackDetails } from '../../services/nps.ts'
+import { DEFAULT_LANGUAGE } from '../i18n/index.ts'
+import {
+  ALERT_COMMENT_INLINE_MAX,
+  alertText,
+  npsAnswerButton,
+  npsReplyButton,
+  questionText,
+  scoreKeyboard,
+} from './nps-views.ts'
+import { languageOf, notify } from './staff-views.ts'
+
+/** What NPS messages to other chats need (the survey job, alerts, the reply thread). */
+export interface NpsMessageDeps {
+  api: Api
+  i18n: i18n
+  program: Program
+  services: Services
+  ownerIds: ReadonlySet<number>
+  logger: { warn(obj: object, msg: string): void }
+}
+
+/** How a delivery attempt ended, for the job: nothing more to do, or try again at `at`. */
+export type DeliveryResult = { readonly kind: 'done' } | { readonly kind: 'retry'; readonly at: Date }
+
+/** Minutes before a survey whose send failed (network, Telegram trouble) is tried again. */
+const RETRY_MINUTES = 10
+
+/** True for Telegram's 403: the user blocked the bot (or deleted their account). */
+export function isBlockedError(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 403
+}
+
+/**
+ * Sends a due survey, once: the service claims it (compare-and-set) before the message goes out
+ * and marks it sent with the message id after. A 403 marks the customer unreachable for good;
+ * another failure releases the claim and asks to be tried again later (the service gives up
+ * after a few attempts).
+ */
+export async function deliverSurvey(
+  deps: NpsMessageDeps,
+  surveyId: string,
+  now: Date,
+): Promise<DeliveryResult> {
+  const plan = await deps.services.nps.planDelivery(surveyId)
+  if (plan.action === 'none') return { kind: 'done' }
+  if (plan.action === 'defer') return { kind: 'retry', at: plan.until }
+  const { survey, customer } = plan
+  const chatId = customer.chatId as number
+  const t = deps.i18n.getFixedT(languageOf(customer.language))
+  try {
+    const sent = await deps.api.sendMessage(chatId, questionText(t, deps.program), {
+      reply_markup: scoreKeyboard(survey.ref),
+    })
+    await deps.services.nps.markSent(survey.id, chatId, sent.message_id)
+    return { kind: 'done' }
+  } catch (error) {
+    if (isBlockedError(error)) {
+      await deps.services.nps.markUnreachable(survey)
+      return { kind: 'done' }
+    }
+    deps.logger.warn({ err: error, surveyId }, 'the NPS survey could not be sent; trying again later')
+    await deps.services.nps.releaseClaim(survey.id)
+    return { kind: 'retry', at: new Date(now.getTime() + RETRY_MINUTES * 60_000) }
+  }
+}
+
+/** The language an owner reads in: their own customer record's, else the default (Russian). */
+async function ownerLanguage(deps: NpsMessageDeps, ownerId: number): Promise<string> {
+  const record = await deps.services.customers.findByTelegramId(ownerId)
+  return record?.language ?? DEFAULT_LANGUAGE
+}
+
+/**
+ * Tells every owner about a detractor at once: score, comment, customer, outlet and staff member,
+ * with a Reply button. A comment too long to fit goes first, in a message of its own.
+ */
+export async function alertOwners(deps: NpsMessageDeps, details: FeedbackDetails): Promise<void> {
+  const { feedback } = details
+  for (const ownerId of deps.ownerIds) {
+    const lang = await ownerLanguage(deps, ownerId)
+    if (feedback.comment !== null && feedback.comment.length > ALERT_COMMENT_INLINE_MAX) {
+      await notify(deps, ownerId, lang, () => feedback.comment as string)
+    }
+    const messageId = await notify(deps, ownerId, lang, (t) => alertText(t, deps.program, details), {
+      reply_markup: new InlineKeyboard().text(
+        deps.i18n.getFixedT(languageOf(lang))('nps_owner.button_reply'),
+        npsReplyButton.encode(feedback.ref),
+      ),
+    })
+    if (messageId !== null)
+      await deps.services.nps.addAlert(feedback.ref, { chatId: ownerId, messageId, lang })
+  }
+}
+
+/** Rewrites every owner's alert to say who handled it, without the Reply button. */
+export async function markAlertsHandled(deps: NpsMessageDeps, feedback: Feedback): Promise<void> {
+  const details = await deps.services.nps.feedbackDetails(feedback)
+  for (const alert of feedback.alerts) {
+    const t = deps.i18n.getFixedT(languageOf(alert.lang))
+    await deps.api
+      .editMessageText(alert.chatId, alert.messageId, alertText(t, deps.program, details), {
+        reply_markup: new InlineKeyboard(),
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not mark an NPS alert handled'))
+  }
+}
+
+/** The owner's reply, in the customer's chat, with a button to answer it once. False when it did not arrive. */
+export async function sendReplyToCustomer(deps: NpsMessageDeps, feedback: Feedback): Promise<boolean> {
+  const customer = await deps.services.customers.get(feedback.customerId)
+  if (!customer?.chatId) return false
+  const t = deps.i18n.getFixedT(languageOf(customer.language))
+  const messageId = await notify(
+    deps,
+    customer.chatId,
+    customer.language,
+    (tt) => tt('nps.owner_reply', { shop: deps.program.shopName, text: feedback.reply ?? '' }),
+    { reply_markup: new InlineKeyboard().text(t('nps.button_answer'), npsAnswerButton.encode(feedback.ref)) },
+  )
+  return messageId !== null
+}
+
+/** The customer's answer, back to the owner who replied. */
+export async function forwardAnswerToOwner(deps: NpsMessageDeps, feedback: Feedback): Promise<void> {
+  const owner = feedback.handledBy
+  if (owner === null) return
+  const customer = await deps.services.customers.get(feedback.customerId)
+  const lang = await ownerLanguage(deps, owner.telegramId)
+  await notify(deps, owner.telegramId, lang, (t) =>
+    t('nps_owner.customer_answer', {
+      name: customer?.name || t('nps_owner.customer_unknown'),
+      text: feedback.customerAnswer ?? '',
+    }),
+  )
+}

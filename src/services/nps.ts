@@ -1,0 +1,331 @@
+import { addLocalDays, localDate, atLocalTime } from '../domain/calendar.ts'
+import { DAY_MS, type Clock } from '../domain/clock.ts'
+import { DomainError } from '../domain/errors.ts'
+import { decideDelivery } from '../domain/messaging-policy.ts'
+import { npsBy, npsOf, type NpsSummary } from '../domain/nps.ts'
+import { createNpsService, type ScoreOutcome } from '../domain/nps-service.ts'
+import type { Purchase } from '../domain/ports/purchase-repository.ts'
+import type { Program } from '../domain/program.ts'
+import type { Customer, CustomerRepository } from '../db/customers.ts'
+import type { Feedback, FeedbackHandler, FeedbackRepository, ThreadWrite } from '../db/feedback.ts'
+import type { StaffRepository } from '../db/staff.ts'
+import type { MongoSurveyRepository, StoredSurvey } from '../db/surveys.ts'
+
+/** Asks the job scheduler to try delivering a survey at `at` (idempotent per survey). */
+export type ScheduleSurveyDelivery = (surveyId: string, at: Date) => Promise<void>
+
+/** Ports and settings of {@link createNpsFeedbackService}. */
+export interface NpsFeedbackDeps {
+  readonly surveys: MongoSurveyRepository
+  readonly feedback: FeedbackRepository
+  readonly customers: CustomerRepository
+  readonly staff: Pick<StaffRepository, 'findActive'>
+  readonly clock: Clock
+  readonly program: Program
+  /** Owners' Telegram ids: a survey attributed to one of them names "the owner", not a staff member. */
+  readonly ownerIds: ReadonlySet<number>
+  readonly scheduleDelivery: ScheduleSurveyDelivery
+  readonly logger: { warn(obj: object, msg: string): void }
+}
+
+/** Failed sends of one survey (network, Telegram errors other than "blocked") before it is dropped. */
+export const MAX_SEND_ATTEMPTS = 3
+
+/** What the survey job should do now. */
+export type DeliveryPlan =
+  /** Claimed for this worker: send the question, then {@link NpsFeedbackService.markSent}. */
+  | { readonly action: 'send'; readonly survey: StoredSurvey; readonly customer: Customer }
+  /** Too early (quiet hours, or the delay has not passed): try again at `until`. */
+  | { readonly action: 'defer'; readonly until: Date }
+  /** Sent, answered, dropped or claimed by another worker: nothing to do. */
+  | { readonly action: 'none' }
+
+/** Who served the customer, as `/nps` and the owner's alert name them. */
+export type StaffLabel =
+  | { readonly kind: 'staff'; readonly name: string }
+  | { readonly kind: 'owner' }
+  | { readonly kind: 'unknown'; readonly id: string }
+  | { readonly kind: 'none' }
+
+/** `/nps` periods: since local midnight, the last 7 or 30 days, since the 1st of the local month. */
+export const NPS_PERIODS = ['today', '7d', '30d', 'month'] as const
+export type NpsPeriod = (typeof NPS_PERIODS)[number]
+
+/** The score of a period with its splits; each split keeps groups in order of outlet, staff, touchpoint. */
+export interface NpsReport {
+  readonly period: NpsPeriod
+  readonly from: Date
+  readonly to: Date
+  readonly overall: NpsSummary
+  readonly byOutlet: ReadonlyMap<string, NpsSummary>
+  readonly byStaff: ReadonlyMap<string, NpsSummary>
+  readonly byTouchpoint: ReadonlyMap<string, NpsSummary>
+}
+
+/** What the owner's alert about a detractor shows. */
+export interface FeedbackDetails {
+  readonly feedback: Feedback
+  readonly customer: Customer | null
+  readonly staff: StaffLabel
+}
+
+/**
+ * The NPS loop around the domain's survey rules: scheduling a survey after a purchase, deciding
+ * when the job may send it (consent, quiet hours, expiry) with a compare-and-set claim so it goes
+ * out once, taking the score and the "why?", the detractor's feedback thread with the owners, and
+ * the `/nps` report. Nothing here talks to Telegram: the bot layer sends and reports back.
+ */
+export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
+  const { surveys, feedback, customers, clock, program } = deps
+  const rules = createNpsService({ surveys, clock, program })
+
+  async function customerOfTelegram(telegramId: number): Promise<Customer> {
+    const customer = await customers.findByTelegramId(telegramId)
+    if (customer === null || customer.erasedAt !== null) {
+      throw new DomainError('NPS.SURVEY_NOT_FOUND', { surveyId: '' })
+    }
+    return customer
+  }
+
+  async function surveyOfRef(ref: string): Promise<StoredSurvey> {
+    const survey = await surveys.findByRef(ref)
+    if (survey === null) throw new DomainError('NPS.SURVEY_NOT_FOUND', { surveyId: ref })
+    return survey
+  }
+
+  async function staffLabel(staffId: string | null): Promise<StaffLabel> {
+    if (staffId === null) return { kind: 'none' }
+    const telegramId = Number(staffId)
+    if (Number.isSafeInteger(telegramId) && deps.ownerIds.has(telegramId)) return { kind: 'owner' }
+    const member = Number.isSafeInteger(telegramId) ? await deps.staff.findActive(telegramId) : null
+    return member ? { kind: 'staff', name: member.name } : { kind: 'unknown', id: staffId }
+  }
+
+  /** The thread with the customer and the staff member named. */
+  async function feedbackDetails(thread: Feedback): Promise<FeedbackDetails> {
+    const [customer, staff] = await Promise.all([
+      customers.get(thread.customerId),
+      staffLabel(thread.staffId),
+    ])
+    return { feedback: thread, customer, staff }
+  }
+
+  return {
+    /**
+     * Schedules the survey of a freshly recorded purchase: attributed to its outlet, the staff
+     * member who recorded it and its touchpoint (`redemption` when points paid part of it and the
+     * program knows that touchpoint, else the first one). Nothing when NPS is off, the customer
+     * opted out or is unreachable, or had a survey within the cooldown. Never throws: a purchase
+     * stays recorded whatever happens to its survey (failures are logged).
+     */
+    async scheduleAfterPurchase(purchase: Purchase): Promise<StoredSurvey | null> {
+      try {
+        const customer = await customers.get(purchase.customerId)
+        if (customer === null || customer.erasedAt !== null) return null
+        const touchpoint =
+          purchase.redeemed > 0 && program.nps.touchpoints.includes('redemption') ? 'redemption' : undefined
+        const survey = await rules.scheduleAfterPurchase(
+          {
+            customerId: purchase.customerId,
+            purchaseId: purchase.id,
+            purchaseAt: purchase.createdAt,
+            outletId: purchase.outletId,
+            staffId: purchase.actor.role === 'system' ? null : purchase.actor.id,
+            ...(touchpoint ? { touchpoint } : {}),
+          },
+          { optedOut: !customer.consents.nps, reachable: customer.reachable },
+        )
+        if (survey === null || survey.purchaseId !== purchase.id) return null
+        const stored = await surveys.findStored(survey.id)
+        // A replayed purchase finds its survey: the job is (re)made only while the survey waits.
+        if (stored?.delivery.status === 'scheduled') await deps.scheduleDelivery(survey.id, survey.sendAt)
+        return stored
+      } catch (error) {
+        deps.logger.warn({ err: error, purchaseId: purchase.id }, 'could not schedule the NPS survey')
+        return null
+      }
+    },
+
+    /**
+     * Decides what the survey job does now and, to send, claims the survey (scheduled -> sending)
+     * so a second run or a second worker finds nothing to do. Consent and reachability are read
+     * again (the customer may have opted out meanwhile); quiet hours defer to their end.
+     */
+    async planDelivery(surveyId: string): Promise<DeliveryPlan> {
+      const survey = await surveys.findStored(surveyId)
+      if (survey === null || survey.delivery.status !== 'scheduled') return { action: 'none' }
+      const now = clock.now()
+      if (survey.answer !== null) {
+        await surveys.markDropped(surveyId, 'expired')
+        return { action: 'none' }
+      }
+      if (now.getTime() >= survey.expiresAt.getTime()) {
+        await surveys.markDropped(surveyId, 'expired')
+        return { action: 'none' }
+      }
+      if (now.getTime() < survey.sendAt.getTime()) return { action: 'defer', until: survey.sendAt }
+      const customer = await customers.get(survey.customerId)
+      if (customer === null || customer.erasedAt !== null || customer.chatId === null) {
+        await surveys.markDropped(surveyId, 'unreachable')
+        return { action: 'none' }
+      }
+      if (!program.nps.enabled) {
+        await surveys.markDropped(surveyId, 'disabled')
+        return { action: 'none' }
+      }
+      const decision = decideDelivery(
+        {
+          category: 'nps',
+          consents: { topics: customer.consents, holidays: {} },
+          reachable: customer.reachable,
+          promotionalSentLast30Days: 0,
+          now,
+        },
+        program.messaging,
+        program.timeZone,
+      )
+      if (decision.action === 'drop') {
+        // NPS is not promotional: no frequency cap applies, so "unreachable" and "no consent" are the reasons left.
+        await surveys.markDropped(surveyId, decision.reason === 'unreachable' ? 'unreachable' : 'opted_out')
+        return { action: 'none' }
+      }
+      if (decision.action === 'defer') {
+        await surveys.markDeferred(surveyId, decision.until)
+        return { action: 'defer', until: decision.until }
+      }
+      const claimed = await surveys.claimForSending(surveyId)
+      if (claimed === null) return { action: 'none' }
+      if (claimed.delivery.attempts > MAX_SEND_ATTEMPTS) {
+        await surveys.markDropped(surveyId, 'failed')
+        return { action: 'none' }
+      }
+      return { action: 'send', survey: claimed, customer }
+    },
+
+    /** The question went out in `messageId`: the survey is sent, its buttons now take the score. */
+    markSent: (surveyId: string, chatId: number, messageId: number) =>
+      surveys.markSent(surveyId, chatId, messageId, clock.now()),
+
+    /** Telegram said the bot is blocked: the customer is unreachable and the survey is dropped. */
+    async markUnreachable(survey: StoredSurvey): Promise<void> {
+      await customers.setReachable(survey.customerId, false)
+      await surveys.markDropped(survey.id, 'unreachable')
+    },
+
+    /** The send failed for another reason: back to scheduled, to be tried again by the job. */
+    releaseClaim: (surveyId: string) => surveys.releaseClaim(surveyId),
+
+    /** The survey behind a button; refuses an unknown reference with NPS.SURVEY_NOT_FOUND. */
+    surveyOfRef,
+
+    /**
+     * Takes a score tap of a Telegram user: only the survey's own customer, once, before it
+     * expires (NPS.* refusals otherwise; a repeated tap returns the first score, `recorded: false`).
+     */
+    async answer(ref: string, telegramId: number, input: string): Promise<ScoreOutcome> {
+      const [survey, customer] = await Promise.all([surveyOfRef(ref), customerOfTelegram(telegramId)])
+      return rules.answer(survey.id, customer.id, input)
+    },
+
+    /** Stores the "why?" comment whole (a Telegram message is at most 4096 characters). */
+    async comment(ref: string, telegramId: number, text: string): Promise<void> {
+      const [survey, customer] = await Promise.all([surveyOfRef(ref), customerOfTelegram(telegramId)])
+      await rules.comment(survey.id, customer.id, text)
+    },
+
+    /**
+     * Opens the feedback thread of a detractor's answer once the "why?" step is over (comment
+     * or not); null for other answers. A second call returns the same thread.
+     */
+    async openFeedback(ref: string): Promise<FeedbackDetails | null> {
+      const survey = await surveyOfRef(ref)
+      const answer = survey.answer
+      if (answer === null || answer.score > 6) return null
+      const opened = await feedback.open({
+        ref: survey.ref,
+        surveyId: survey.id,
+        customerId: survey.customerId,
+        score: answer.score,
+        comment: answer.comment,
+        outletId: survey.outletId,
+        staffId: survey.staffId,
+        createdAt: clock.now(),
+      })
+      return feedbackDetails(opened)
+    },
+
+    feedbackDetails,
+
+    findFeedback: (ref: string) => feedback.find(ref),
+    addAlert: feedback.addAlert,
+
+    /** The owner's reply, stored once: `written: false` means another owner replied first. */
+    replyToFeedback: (ref: string, owner: FeedbackHandler, text: string): Promise<ThreadWrite> =>
+      feedback.recordReply(ref, owner, text.trim(), clock.now()),
+
+    /** The customer's answer to the owner's reply, stored once; null when the thread is not theirs. */
+    async answerReply(ref: string, telegramId: number, text: string): Promise<ThreadWrite> {
+      const customer = await customers.findByTelegramId(telegramId)
+      if (customer === null) return null
+      const thread = await feedback.find(ref)
+      if (thread === null || thread.customerId !== customer.id) return null
+      return feedback.recordCustomerAnswer(ref, customer.id, text.trim(), clock.now())
+    },
+
+    /** Whether this Telegram user is the customer of the thread. */
+    async isThreadCustomer(thread: Feedback, telegramId: number): Promise<boolean> {
+      const customer = await customers.findByTelegramId(telegramId)
+      return customer !== null && customer.id === thread.customerId
+    },
+
+    /** The customer's referral code, for the invite link offered to a promoter; null after /forget. */
+    async referralCodeOf(telegramId: number): Promise<string | null> {
+      const customer = await customers.findByTelegramId(telegramId)
+      return customer && customer.erasedAt === null ? customer.referralCode : null
+    },
+
+    staffLabel,
+
+    /** NPS of the period with counts, split by outlet, staff member and touchpoint. */
+    async report(period: NpsPeriod): Promise<NpsReport> {
+      const to = clock.now()
+      const from = periodStart(period, to, program.timeZone)
+      const groups = await surveys.answerGroups(from, to)
+      const answers = groups.flatMap((group) => Array.from({ length: group.count }, () => group))
+      return {
+        period,
+        from,
+        to,
+        overall: npsOf(answers),
+        byOutlet: npsBy(answers, (answer) => answer.outletId),
+        byStaff: npsBy(answers, (answer) => answer.staffId),
+        byTouchpoint: npsBy(answers, (answer) => answer.touchpoint),
+      }
+    },
+  }
+}
+
+/** The service made by {@link createNpsFeedbackService}. */
+export type NpsFeedbackService = ReturnType<typeof createNpsFeedbackService>
+
+/** True for a `/nps` period argument. */
+export function isNpsPeriod(value: string): value is NpsPeriod {
+  return (NPS_PERIODS as readonly string[]).includes(value)
+}
+
+/** Where a period starts: local midnight today, now - 7 or 30 days, or local midnight on the 1st. */
+export function periodStart(period: NpsPeriod, now: Date, timeZone: string): Date {
+  const midnight = { hour: 0, minute: 0 }
+  switch (period) {
+    case 'today':
+      return atLocalTime(localDate(now, timeZone), midnight, timeZone)
+    case '7d':
+      return new Date(now.getTime() - 7 * DAY_MS)
+    case '30d':
+      return new Date(now.getTime() - 30 * DAY_MS)
+    case 'month': {
+      const today = localDate(now, timeZone)
+      return atLocalTime(addLocalDays(today, 1 - today.day), midnight, timeZone)
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest'
+import { defineNpsSurveyJob } from '../../src/jobs/nps-survey.ts'
+import { createScheduler } from '../../src/jobs/scheduler.ts'
+import { useInfrastructure } from '../support/world.ts'
+import {
+  advance,
+  createNpsWorld,
+  eventually,
+  HOUR,
+  hireStaff,
+  joinedCustomer,
+  MINUTE,
+  recordPurchase,
+  runSurveyJobNow,
+  storedSurvey,
+  surveyJob,
+  surveyMessages,
+} from './nps-support.ts'
+
+useInfrastructure()
+
+const ANNA = { id: 7101, first_name: 'Анна', language_code: 'ru' }
+
+describe('the survey after a purchase', () => {
+  it('asks once, two hours after the purchase, with 0..10 buttons laid out in two rows', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7001, 'Ольга', 'park')
+    const anna = await joinedCustomer(world, ANNA)
+    const purchase = await recordPurchase(world, olga, anna.id)
+
+    // Scheduled, attributed to the outlet, the staff member and the touchpoint; not asked yet.
+    const survey = await storedSurvey(world, purchase.id)
+    expect(survey).toMatchObject({
+      outletId: 'park',
+      staffId: '7001',
+      touchpoint: 'purchase',
+      answer: null,
+      delivery: { status: 'scheduled' },
+    })
+    expect(survey?.sendAt.getTime()).toBe(clock.now().getTime() + 2 * HOUR)
+    const job = await surveyJob(world, `nps:${purchase.id}`)
+    expect(job?.nextRunAt?.getTime()).toBeGreaterThan(Date.now() + HOUR)
+
+    // A run before the delay (a restart, another worker) sends nothing.
+    await advance(world, clock, 119 * MINUTE)
+    await runSurveyJobNow(world, `nps:${purchase.id}`)
+    expect(surveyMessages(anna.user)).toHaveLength(0)
+    expect((await storedSurvey(world, purchase.id))?.delivery.status).toBe('scheduled')
+
+    await advance(world, clock, MINUTE)
+    const question = await anna.user.waitFor('Насколько вероятно, что вы порекомендуете Кофейня Зерно другу?')
+    expect(anna.user.inlineButtons()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'])
+    const rows = question.reply_markup?.inline_keyboard.map((row) => row.map((button) => button.text))
+    expect(rows).toEqual([
+      ['0', '1', '2', '3', '4', '5'],
+      ['6', '7', '8', '9', '10'],
+    ])
+    const sent = await eventually(async () => {
+      const stored = await storedSurvey(world, purchase.id)
+      return stored?.delivery.status === 'sent' ? stored : undefined
+    })
+    expect(sent.delivery.messageId).toBe(question.message_id)
+
+    // Replays of the job and a direct double delivery never send it again.
+    await runSurveyJobNow(world, `nps:${purchase.id}`)
+    await runSurveyJobNow(world, `nps:${purchase.id}`)
+    expect(surveyMessages(anna.user)).toHaveLength(1)
+  })
+
+  it('two workers on one database send a due survey once', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7002, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7102 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    const second = createScheduler(world.app.connection, { processEvery: 100, name: 'second-worker' })
+    defineNpsSurveyJob(second, {
+      api: world.app.bot.api,
+      i18n: world.app.i18n,
+      program: world.config.program,
+      services: world.app.services,
+      ownerIds: world.config.ownerIds,
+      logger: { warn: () => undefined },
+      clock,
+    })
+    await second.start()
+    try {
+      await advance(world, clock, 2 * HOUR)
+      // Both workers also get a duplicate job of their own, as after a crash and a re-schedule.
+      await Promise.all([
+        second.now('nps-send-survey', { surveyId: `nps:${purchase.id}` }),
+        world.app.scheduler.now('nps-send-survey', { surveyId: `nps:${purchase.id}` }),
+      ])
+      await anna.user.waitFor('Насколько вероятно')
+      await runSurveyJobNow(world, `nps:${purchase.id}`)
+      expect(surveyMessages(anna.user)).toHaveLength(1)
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('asks at most once per cooldown: a second purchase within 30 days schedules nothing', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7003, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7103 })
+    const first = await recordPurchase(world, olga, anna.id)
+    await advance(world, clock, 2 * HOUR)
+    await anna.user.waitFor('Насколько вероятно')
+
+    await advance(world, clock, 10 * 24 * HOUR)
+    const second = await recordPurchase(world, olga, anna.id)
+    expect(await storedSurvey(world, second.id)).toBeNull()
+    expect(await surveyJob(world, `nps:${second.id}`)).toBeNull()
+
+    await advance(world, clock, 21 * 24 * HOUR)
+    const third = await recordPurchase(world, olga, anna.id)
+    expect(await storedSurvey(world, third.id)).toMatchObject({ delivery: { status: 'scheduled' } })
+    expect(await storedSurvey(world, first.id)).not.toBeNull()
+  })
+
+  it('does not ask a customer who switched NPS surveys off', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7004, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7104 })
+    await world.app.services.customers.setConsent(anna.id, 'nps', false)
+    const purchase = await recordPurchase(world, olga, anna.id)
+    expect(await storedSurvey(world, purchase.id)).toBeNull()
+    await advance(world, clock, 3 * HOUR)
+    expect(surveyMessages(anna.user)).toHaveLength(0)
+  })
+
+  it('drops a scheduled survey when the customer opts out before it is due', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7005, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7105 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    await world.app.services.customers.setConsent(anna.id, 'nps', false)
+    await advance(world, clock, 2 * HOUR)
+    const dropped = await eventually(async () => {
+      const stored = await storedSurvey(world, purchase.id)
+      return stored?.delivery.status === 'dropped' ? stored : undefined
+    })
+    expect(dropped.delivery.dropReason).toBe('opted_out')
+    expect(surveyMessages(anna.user)).toHaveLength(0)
+  })
+
+  it('keeps quiet at night and asks at 10:00 Moscow time the next morning', async () => {
+    const { world, clock } = await createNpsWorld({ start: '2026-03-02T20:30:00+03:00' })
+    const olga = await hireStaff(world, 7006, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7106 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+
+    await advance(world, clock, 2 * HOUR) // 22:30, inside quiet hours 21:00-10:00
+    const deferred = await eventually(
+      async () => (await storedSurvey(world, purchase.id))?.delivery.deferredUntil,
+    )
+    expect(deferred?.toISOString()).toBe('2026-03-03T07:00:00.000Z')
+    expect(surveyMessages(anna.user)).toHaveLength(0)
+
+    await advance(world, clock, 11 * HOUR) // 09:30: still quiet
+    await runSurveyJobNow(world, `nps:${purchase.id}`)
+    expect(surveyMessages(anna.user)).toHaveLength(0)
+
+    await advance(world, clock, 30 * MINUTE) // 10:00
+    await anna.user.waitFor('Насколько вероятно')
+    expect(surveyMessages(anna.user)).toHaveLength(1)
+  })
+
+  it('marks a customer who blocked the bot unreachable and stops trying', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7007, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7107 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    world.tg.failNext('sendMessage', {
+      error_code: 403,
+      description: 'Forbidden: bot was blocked by the user',
+    })
+    await advance(world, clock, 2 * HOUR)
+    const dropped = await eventually(async () => {
+      const stored = await storedSurvey(world, purchase.id)
+      return stored?.delivery.status === 'dropped' ? stored : undefined
+    })
+    expect(dropped.delivery.dropReason).toBe('unreachable')
+    expect((await world.app.services.customers.get(anna.id))?.reachable).toBe(false)
+    const job = await surveyJob(world, `nps:${purchase.id}`)
+    expect(job?.nextRunAt ?? null).toBeNull()
+  })
+})
