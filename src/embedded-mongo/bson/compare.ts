@@ -88,6 +88,27 @@ interface OidWords {
   i3?: number
 }
 
+/** A compact canonical key for an ObjectId (its four 24-bit words as UTF-16 code units). */
+function objectIdKey(id: ObjectId): string {
+  const w = id as unknown as OidWords
+  if (typeof w.i0 !== 'number') return 'o' + id.toHexString()
+  const i0 = w.i0
+  const i1 = w.i1 as number
+  const i2 = w.i2 as number
+  const i3 = w.i3 as number
+  return String.fromCharCode(
+    111,
+    i0 >>> 12,
+    i0 & 0xfff,
+    i1 >>> 12,
+    i1 & 0xfff,
+    i2 >>> 12,
+    i2 & 0xfff,
+    i3 >>> 12,
+    i3 & 0xfff,
+  )
+}
+
 /** Compares ObjectIds by their bytes; bson 7 keeps them as four 24-bit words, compared directly. */
 function compareObjectIds(a: ObjectId, b: ObjectId): number {
   const x = a as unknown as OidWords
@@ -216,7 +237,7 @@ export function valueKey(v: unknown): string {
   if (v instanceof Date) return 'd' + v.getTime()
   if (Array.isArray(v)) return '[' + v.map(valueKey).join(',') + ']'
   const tag = (v as { _bsontype?: string })._bsontype
-  if (tag === 'ObjectId') return 'o' + (v as ObjectId).toHexString()
+  if (tag === 'ObjectId') return objectIdKey(v as ObjectId)
   if (tag === undefined && !(v instanceof RegExp)) {
     const obj = v as Record<string, unknown>
     let out = '{'

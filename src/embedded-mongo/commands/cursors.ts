@@ -99,14 +99,16 @@ export class CursorStore {
         if (r.done) return batch
         doc = r.value
       }
-      if (batch.length > 0 || bytes > 0) {
+      // The first document always goes out; later ones only while the reply stays under 16 MiB.
+      if (batch.length > 0) {
+        if (batch.length === 1) bytes = calculateObjectSize(batch[0] as Doc)
         const size = calculateObjectSize(doc)
         if (bytes + size > MAX_BATCH_BYTES) {
           cursor.peeked = doc
           return batch
         }
         bytes += size
-      } else bytes += calculateObjectSize(doc)
+      }
       batch.push(doc)
     }
     const r = cursor.source.next()

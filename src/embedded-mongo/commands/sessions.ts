@@ -18,11 +18,14 @@ export interface SessionState {
 /** Canonical key of an `lsid` document (`{id: UUID}`). */
 export function lsidKeyOf(lsid: unknown): string | null {
   if (!lsid || typeof lsid !== 'object') return null
-  const id = (lsid as { id?: { toString(enc?: string): string } }).id
-  if (!id) return null
-  return typeof (id as { toHexString?: () => string }).toHexString === 'function'
-    ? (id as unknown as { toHexString(): string }).toHexString()
-    : id.toString('hex')
+  const id = (lsid as { id?: { buffer?: Uint8Array; position?: number } }).id
+  const bytes = id?.buffer
+  if (!bytes) return null
+  // The UUID bytes as char codes: cheap to build, only used as a map key.
+  const n = id.position ?? bytes.length
+  let key = ''
+  for (let i = 0; i < n; i++) key += String.fromCharCode(bytes[i] as number)
+  return key
 }
 
 /** Converts a txnNumber (Long or number) to bigint. */

@@ -1,0 +1,177 @@
+/**
+ * Benchmark of the embedded database, through the raw driver and through mongoose, in memory and
+ * journaled (dbpath). `npx tsx bench/db.ts` prints the report; `runDbBench()` returns it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { MongoClient } from 'mongodb'
+import type { Collection, Document } from 'mongodb'
+import mongoose from 'mongoose'
+import { startEmbeddedDb } from '../src/embedded-mongo/index.ts'
+
+const CONCURRENCY = 32
+const DURATION_MS = Number(process.env.DB_BENCH_MS ?? 1200)
+
+/** Runs `op` from `workers` concurrent loops for DURATION_MS; returns operations per second. */
+async function rate(workers: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0
+  const deadline = Date.now() + DURATION_MS
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < deadline) await op(next++)
+    }),
+  )
+  return next / ((performance.now() - started) / 1000)
+}
+
+/** The operations measured for one API (raw driver or mongoose). */
+interface Api {
+  insert(i: number): Promise<unknown>
+  findByCode(code: string): Promise<unknown>
+  decrement(code: string): Promise<unknown>
+  seed(n: number): Promise<void>
+}
+
+function driverApi(c: Collection<Document>, prefix: string): Api {
+  return {
+    insert: (i) =>
+      c.insertOne({
+        code: `${prefix}-ins-${i}`,
+        balance: 1_000_000,
+        name: 'bench user',
+        tags: ['a', 'b'],
+        at: new Date(),
+      }),
+    findByCode: (code) => c.findOne({ code }),
+    decrement: (code) => c.updateOne({ code, balance: { $gte: 1 } }, { $inc: { balance: -1 } }),
+    async seed(n) {
+      for (let i = 0; i < n; i += 5000) {
+        await c.insertMany(
+          Array.from({ length: Math.min(5000, n - i) }, (_, k) => ({
+            code: `${prefix}-${i + k}`,
+            balance: 1_000_000,
+            name: 'seed',
+          })),
+        )
+      }
+    },
+  }
+}
+
+const schema = new mongoose.Schema({
+  code: { type: String, index: true, unique: true },
+  balance: Number,
+  name: String,
+  tags: [String],
+  at: Date,
+})
+
+function mongooseApi(model: mongoose.Model<Document>, prefix: string): Api {
+  return {
+    insert: (i) =>
+      model.create({
+        code: `${prefix}-ins-${i}`,
+        balance: 1_000_000,
+        name: 'bench user',
+        tags: ['a', 'b'],
+        at: new Date(),
+      }),
+    findByCode: (code) => model.findOne({ code }).lean().exec(),
+    decrement: (code) => model.updateOne({ code, balance: { $gte: 1 } }, { $inc: { balance: -1 } }).exec(),
+    async seed(n) {
+      for (let i = 0; i < n; i += 5000) {
+        await model.insertMany(
+          Array.from({ length: Math.min(5000, n - i) }, (_, k) => ({
+            code: `${prefix}-${i + k}`,
+            balance: 1_000_000,
+            name: 'seed',
+          })),
+          { lean: true },
+        )
+      }
+    },
+  }
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(8)
+
+async function measureApi(name: string, api: Api, prefix: string, lines: string[]): Promise<void> {
+  await api.seed(1000)
+  const code = (i: number): string => `${prefix}-${i % 1000}`
+  const row: number[] = []
+  row.push(await rate(1, (i) => api.insert(i)))
+  row.push(await rate(CONCURRENCY, (i) => api.insert(1_000_000 + i)))
+  row.push(await rate(1, (i) => api.findByCode(code(i))))
+  row.push(await rate(CONCURRENCY, (i) => api.findByCode(code(i))))
+  row.push(await rate(1, (i) => api.decrement(code(i))))
+  row.push(await rate(CONCURRENCY, (i) => api.decrement(code(i))))
+  lines.push(`| ${name.padEnd(22)} | ${row.map(fmt).join(' | ')} |`)
+}
+
+async function bigLookup(c: Collection<Document>, lines: string[], label: string): Promise<void> {
+  const api = driverApi(c, 'big')
+  const t0 = performance.now()
+  await api.seed(100_000)
+  const seedMs = performance.now() - t0
+  await c.createIndex({ code: 1 }, { unique: true })
+  const serial = await rate(1, (i) => c.findOne({ code: `big-${(i * 7919) % 100_000}` }))
+  const explain = await c.find({ code: 'big-54321' }).explain('executionStats')
+  const examined = (explain.executionStats as { totalDocsExamined: number }).totalDocsExamined
+  lines.push(
+    `- ${label}: 100 000 docs seeded in ${Math.round(seedMs)} ms; indexed findOne ${fmt(serial).trim()}/s serial; docsExamined per lookup: ${examined}`,
+  )
+}
+
+async function runMode(label: string, dbpath: string | undefined, lines: string[]): Promise<void> {
+  const db = await startEmbeddedDb(dbpath ? { dbpath } : {})
+  const client = await MongoClient.connect(db.uri, { maxPoolSize: CONCURRENCY })
+  const conn = await mongoose
+    .createConnection(db.uri, { dbName: 'bench_mongoose', maxPoolSize: CONCURRENCY })
+    .asPromise()
+  try {
+    const raw = client.db('bench').collection('users')
+    await raw.createIndex({ code: 1 }, { unique: true })
+    lines.push(`### ${label}`, '')
+    lines.push(
+      `| ops/s                  | insert 1 | insert ${CONCURRENCY} | findOne 1 | findOne ${CONCURRENCY} | cond. update 1 | cond. update ${CONCURRENCY} |`,
+    )
+    lines.push(
+      '|------------------------|---------:|----------:|----------:|-----------:|---------------:|----------------:|',
+    )
+    await measureApi('raw driver', driverApi(raw, 'raw'), 'raw', lines)
+    const model = conn.model('BenchUser', schema) as unknown as mongoose.Model<Document>
+    await model.init()
+    await measureApi('mongoose', mongooseApi(model, 'mg'), 'mg', lines)
+    lines.push('')
+    await bigLookup(client.db('bench').collection('big'), lines, label)
+    lines.push('')
+  } finally {
+    await conn.close()
+    await client.close()
+    await db.stop()
+  }
+}
+
+/** Runs the benchmark and returns a printable (markdown) report. */
+export async function runDbBench(): Promise<string> {
+  const lines: string[] = [
+    `Each cell runs for ${DURATION_MS} ms; "32" = ${CONCURRENCY} concurrent operations over a ${CONCURRENCY}-connection pool.`,
+    '',
+  ]
+  await runMode('In memory', undefined, lines)
+  const dir = await mkdtemp(path.join(tmpdir(), 'embedded-bench-'))
+  try {
+    await runMode('Journaled (dbpath, fsync per group commit)', dir, lines)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  return lines.join('\n')
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.stdout.write((await runDbBench()) + '\n')
+  process.exit(0)
+}
