@@ -55,7 +55,7 @@ export interface MongoSurveyRepository extends SurveyRepository {
   markDeferred(surveyId: string, until: Date): Promise<void>
   /** Any open state -> dropped, with the reason. */
   markDropped(surveyId: string, reason: DropReason): Promise<void>
-  /** Answered surveys with answeredAt in [from, to), counted per outlet, staff member, touchpoint and score. */
+  /** Answered surveys with answeredAt in [from, to] (to = now), counted per outlet, staff member, touchpoint and score. */
   answerGroups(from: Date, to: Date): Promise<AnswerGroup[]>
 }
 
@@ -296,7 +296,7 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
         _id: { outletId: string; staffId: string | null; touchpoint: string; score: number }
         count: number
       }>([
-        { $match: { answer: { $ne: null }, 'answer.answeredAt': { $gte: from, $lt: to } } },
+        { $match: { answer: { $ne: null }, 'answer.answeredAt': { $gte: from, $lte: to } } },
         {
           $group: {
             _id: {
