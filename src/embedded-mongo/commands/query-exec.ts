@@ -2,7 +2,7 @@ import type { Doc } from '../bson/codec.ts'
 import { compileFilter } from '../query/matcher.ts'
 import type { Predicate } from '../query/matcher.ts'
 import { compileProjection } from '../query/projection.ts'
-import { parseSort, sortDocuments } from '../query/sort.ts'
+import { parseSort, sortDocuments, topK } from '../query/sort.ts'
 import type { ScanStats } from '../storage/planner.ts'
 import type { CollectionView } from '../storage/views.ts'
 
@@ -21,11 +21,20 @@ export function newStats(): ScanStats {
   return { plan: 'COLLSCAN', keysExamined: 0, docsExamined: 0 }
 }
 
-function* filtered(view: CollectionView, filter: unknown, pred: Predicate, stats: ScanStats): Generator<Doc> {
-  for (const doc of view.candidates(filter, stats)) {
+function* filter(candidates: Iterable<Doc>, pred: Predicate, stats: ScanStats): Generator<Doc> {
+  for (const doc of candidates) {
     stats.docsExamined++
     if (pred(doc)) yield doc
   }
+}
+
+function filtered(
+  view: CollectionView,
+  filterSpec: unknown,
+  pred: Predicate,
+  stats: ScanStats,
+): Generator<Doc> {
+  return filter(view.candidates(filterSpec, stats), pred, stats)
 }
 
 /**
@@ -44,11 +53,16 @@ export function runQuery(
   // Compiled eagerly so errors surface from the command, not from a later getMore.
   const pred = compileFilter(spec.filter)
   let source: Iterable<Doc>
-  if (sort) {
-    const all = [...filtered(view, spec.filter, pred, stats)]
-    sortDocuments(all, sort)
-    source = limit > 0 ? all.slice(skip, skip + limit) : skip > 0 ? all.slice(skip) : all
-  } else source = skipLimit(filtered(view, spec.filter, pred, stats), skip, limit)
+  const ordered = sort ? view.orderedCandidates(spec.filter, sort, stats) : null
+  if (sort && !ordered) {
+    if (limit > 0 && skip + limit <= 10_000) {
+      source = topK(filtered(view, spec.filter, pred, stats), sort, skip + limit).slice(skip)
+    } else {
+      const all = [...filtered(view, spec.filter, pred, stats)]
+      sortDocuments(all, sort)
+      source = limit > 0 ? all.slice(skip, skip + limit) : skip > 0 ? all.slice(skip) : all
+    }
+  } else source = skipLimit(filter(ordered ?? view.candidates(spec.filter, stats), pred, stats), skip, limit)
   return projector ? mapIter(source, projector) : source
 }
 

@@ -83,3 +83,32 @@ export function compareBySort(a: unknown, b: unknown, spec: SortSpec): number {
   }
   return 0
 }
+
+/**
+ * The first `k` documents of `docs` under `spec`, without sorting everything: keeps a sorted
+ * window of size k (stable: earlier documents win ties, as with a full stable sort).
+ */
+export function topK<T>(docs: Iterable<T>, spec: SortSpec, k: number): T[] {
+  const window: { d: T; k: unknown[] }[] = []
+  const cmp = (a: unknown[], b: unknown[]): number => {
+    for (let j = 0; j < spec.length; j++) {
+      const c = cmpKeys(a[j], b[j])
+      if (c !== 0) return (spec[j] as SortSpec[number]).dir * c
+    }
+    return 0
+  }
+  for (const d of docs) {
+    const keys = spec.map((s) => sortKey(d, s.parts, s.dir))
+    if (window.length === k && cmp(keys, (window[k - 1] as { k: unknown[] }).k) >= 0) continue
+    let lo = 0
+    let hi = window.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cmp((window[mid] as { k: unknown[] }).k, keys) <= 0) lo = mid + 1
+      else hi = mid
+    }
+    window.splice(lo, 0, { d, k: keys })
+    if (window.length > k) window.pop()
+  }
+  return window.map((w) => w.d)
+}

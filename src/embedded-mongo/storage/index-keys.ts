@@ -24,11 +24,15 @@ export interface IndexEntry {
   id: string
 }
 
+/** Set when the last {@link indexKeysFor} call met an array on an indexed path. */
+export const keyScan = { sawArray: false }
+
 function valuesAt(doc: unknown, field: KeyField): { values: unknown[]; present: boolean } {
   const raw: unknown[] = []
   collectPathValues(doc, field.parts, raw)
   const values: unknown[] = []
   let present = false
+  if (raw.length > 1) keyScan.sawArray = true
   for (const v of raw) {
     if (v === MISSING) {
       values.push(null)
@@ -36,6 +40,7 @@ function valuesAt(doc: unknown, field: KeyField): { values: unknown[]; present: 
     }
     present = true
     if (Array.isArray(v)) {
+      keyScan.sawArray = true
       if (v.length === 0) values.push(null)
       else for (const el of v) values.push(el === undefined ? null : el)
     } else values.push(v === undefined ? null : v)
@@ -48,6 +53,7 @@ function valuesAt(doc: unknown, field: KeyField): { values: unknown[]; present: 
  * Returns an empty list when a sparse index should skip the document.
  */
 export function indexKeysFor(doc: unknown, fields: KeyField[], sparse: boolean): unknown[][] {
+  keyScan.sawArray = false
   if (fields.length === 1) {
     const { values, present } = valuesAt(doc, fields[0] as KeyField)
     if (sparse && !present) return []

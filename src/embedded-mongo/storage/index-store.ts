@@ -3,7 +3,7 @@ import { compileFilter } from '../query/matcher.ts'
 import type { Predicate } from '../query/matcher.ts'
 import type { Doc } from '../bson/codec.ts'
 import { formatKeyDoc } from './format-key.ts'
-import { compareKeys, indexKeysFor, parseKeyPattern } from './index-keys.ts'
+import { compareKeys, indexKeysFor, keyScan, parseKeyPattern } from './index-keys.ts'
 import type { IndexEntry, KeyField } from './index-keys.ts'
 import { SortedList } from './sorted-list.ts'
 
@@ -70,7 +70,14 @@ export class IndexStore {
   /** Key tuples a document contributes (none when excluded by sparse/partial). */
   keysFor(doc: Doc): unknown[][] {
     if (this.partial && !this.partial(doc)) return []
-    return indexKeysFor(doc, this.fields, this.spec.sparse === true)
+    const keys = indexKeysFor(doc, this.fields, this.spec.sparse === true)
+    if (keyScan.sawArray) this.multikey = true
+    return keys
+  }
+
+  /** True when a scan of this index yields every document once, in key order (can serve sorts). */
+  get servesSort(): boolean {
+    return !this.multikey && !this.partial && this.spec.sparse !== true
   }
 
   /** Throws E11000 when one of `keys` is already used by another document. */
@@ -106,7 +113,6 @@ export class IndexStore {
   /** Adds the entries for a document (keys from {@link keysFor}). */
   add(keys: unknown[][], id: string): void {
     if (this.lazySource) return
-    if (keys.length > 1) this.multikey = true
     for (const key of keys) this.list.insert({ key, id })
   }
 

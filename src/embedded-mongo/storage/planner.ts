@@ -215,3 +215,65 @@ function scanPrefix(
     ids.add(e.id)
   }
 }
+
+/** How an index can serve a sort: which index, and in which direction to walk it. */
+function sortIndexFor(
+  coll: Collection,
+  sort: { path: string; dir: 1 | -1 }[],
+  skipFields: number,
+  only?: IndexStore,
+): { index: IndexStore; reverse: boolean } | null {
+  for (const index of only ? [only] : coll.indexes.values()) {
+    if (!index.servesSort || index.fields.length < skipFields + sort.length) continue
+    let forward = true
+    let backward = true
+    sort.forEach((s, i) => {
+      const f = index.fields[skipFields + i] as { path: string; dir: 1 | -1 }
+      if (f.path !== s.path) forward = backward = false
+      else if (f.dir === s.dir) backward = false
+      else forward = false
+    })
+    if (forward || backward) return { index, reverse: !forward }
+  }
+  return null
+}
+
+/**
+ * Candidates already in `sort` order, when an index provides that order: either a full walk of an
+ * index whose leading fields are the sort fields (the filter has no usable index condition), or the
+ * filter's own index when its single-valued equality prefix is followed by the sort fields.
+ * Returns null when the caller has to sort.
+ */
+export function orderedCandidates(
+  coll: Collection,
+  filter: unknown,
+  sort: { path: string; dir: 1 | -1 }[],
+  stats: ScanStats,
+): Iterable<Doc> | null {
+  const conds = extractConditions(filter)
+  if (conds.get('_id')?.points) return null
+  const choice = choose(coll, conds)
+  if (!choice) {
+    const found = sortIndexFor(coll, sort, 0)
+    if (!found) return null
+    stats.plan = `IXSCAN ${found.index.name}`
+    const entries = found.index.entries
+    return fetchEntries(coll, found.reverse ? entries.descending() : entries.ascending(), stats)
+  }
+  const singlePoints = choice.cond.slice(0, choice.eqFields).every((c) => c.points?.length === 1)
+  if (!singlePoints) return null
+  const found = sortIndexFor(coll, sort, choice.eqFields, choice.index)
+  if (!found) return null
+  stats.plan = `IXSCAN ${choice.index.name}`
+  const ids = scanIndex(choice, stats)
+  if (found.reverse) ids.reverse()
+  return fetchIds(coll, ids)
+}
+
+function* fetchEntries(coll: Collection, entries: Iterable<IndexEntry>, stats: ScanStats): Generator<Doc> {
+  for (const e of entries) {
+    stats.keysExamined++
+    const doc = coll.docs.get(e.id)
+    if (doc) yield doc
+  }
+}

@@ -145,6 +145,10 @@ class TxnView implements CollectionView {
     }
   }
 
+  orderedCandidates(): Iterable<Doc> | null {
+    return null
+  }
+
   all(): Iterable<Doc> {
     return this.candidates({}, { plan: '', keysExamined: 0, docsExamined: 0 })
   }

@@ -1,7 +1,8 @@
 import type { Doc } from '../bson/codec.ts'
 import type { Collection } from './collection.ts'
 import type { Engine, WriteUnit } from './engine.ts'
-import { candidateDocs } from './planner.ts'
+import { candidateDocs, orderedCandidates } from './planner.ts'
+import type { SortSpec } from '../query/sort.ts'
 import type { ScanStats } from './planner.ts'
 
 /**
@@ -15,6 +16,8 @@ export interface CollectionView {
   collection(): Collection | undefined
   /** Documents that may match `filter` (the caller applies the filter). */
   candidates(filter: unknown, stats: ScanStats): Iterable<Doc>
+  /** Candidates already in `sort` order when an index provides it, else null. */
+  orderedCandidates(filter: unknown, sort: SortSpec, stats: ScanStats): Iterable<Doc> | null
   /** Every visible document. */
   all(): Iterable<Doc>
   get(id: string): Doc | undefined
@@ -43,6 +46,11 @@ export class DirectView implements CollectionView {
   candidates(filter: unknown, stats: ScanStats): Iterable<Doc> {
     const coll = this.collection()
     return coll ? candidateDocs(coll, filter, stats) : []
+  }
+
+  orderedCandidates(filter: unknown, sort: SortSpec, stats: ScanStats): Iterable<Doc> | null {
+    const coll = this.collection()
+    return coll ? orderedCandidates(coll, filter, sort, stats) : null
   }
 
   all(): Iterable<Doc> {
