@@ -14,6 +14,7 @@ import { createBalanceFeature } from './features/balance.ts'
 import { createCardFeature } from './features/card.ts'
 import { createHelpFeature } from './features/help.ts'
 import { createStaffPurchaseConversation } from './conversations/staff-purchase.ts'
+import { createStaffGiftConversation } from './conversations/staff-gift.ts'
 import { createStaffRedeemConversation } from './conversations/staff-redeem.ts'
 import { ownerStaffFeature } from './features/owner-staff.ts'
 import { createNpsFeature } from './features/nps.ts'
@@ -115,6 +116,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(staffLinksFeature)
   features.use(createStaffPurchaseConversation(deps.i18n))
   features.use(createStaffRedeemConversation(deps.i18n))
+  features.use(createStaffGiftConversation(deps.i18n))
   features.use(createStaffDeskFeature(deps.i18n))
   features.use(createStaffRedemptionFeature(deps.i18n))
   features.use(createNpsFeature(deps.i18n))

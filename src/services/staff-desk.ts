@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { isBirthdayToday } from '../domain/birthday.ts'
 import type { Clock } from '../domain/clock.ts'
 import { DomainError } from '../domain/errors.ts'
@@ -5,7 +6,9 @@ import type { Actor } from '../domain/ledger/entry.ts'
 import { receiptPurchaseId } from '../domain/ledger/keys.ts'
 import type { LedgerService } from '../domain/ledger/ledger-service.ts'
 import type { PurchaseOutcome } from '../domain/ledger/purchase-flow.ts'
+import { createGiftCertificateService } from '../domain/gift-service.ts'
 import type { Money } from '../domain/money.ts'
+import type { GiftCertificateRepository } from '../domain/ports/gift-certificate-repository.ts'
 import { points, type Points } from '../domain/points.ts'
 import type { Program } from '../domain/program.ts'
 import { maxRedeemable } from '../domain/purchase.ts'
@@ -48,6 +51,7 @@ export interface StaffDeskDeps {
   readonly pendingRedemptions: PendingRedemptionRepository
   readonly staffOperations: StaffOperationRepository
   readonly scanAttempts: ScanAttemptRepository
+  readonly giftCertificates: GiftCertificateRepository
   readonly clock: Clock
   readonly program: Program
   /** Schedules the NPS survey of a newly recorded purchase (src/services/nps.ts); never throws. */
@@ -106,6 +110,13 @@ export function createStaffDesk(deps: StaffDeskDeps) {
     clock,
     program,
   } = deps
+  const gifts = createGiftCertificateService({
+    gifts: deps.giftCertificates,
+    grantBonus: ledger.grantBonus,
+    clock,
+    random: (count) => randomBytes(count),
+    program,
+  })
   const outletIds = new Set(program.outlets.map((outlet) => outlet.id))
   const firstOutlet = program.outlets[0]?.id ?? 'main'
 
@@ -479,6 +490,52 @@ export function createStaffDesk(deps: StaffDeskDeps) {
       await staffOperations.markUndone(operation.id, clock.now())
       const { balance } = await ledger.balanceSummary(operation.customerId)
       return { operation, balance }
+    },
+
+    /**
+     * Issues a gift certificate worth `value` to the customer (a fresh code; GIFT.DISABLED,
+     * MONEY.ZERO). The code is the bearer's: whoever presents it may have it accepted, once.
+     */
+    async issueGift(actor: DeskActor, customerId: string, value: Money) {
+      await activeCustomer(customerId)
+      const certificate = await gifts.issue({ value, issuedTo: customerId, issuedBy: ledgerActor(actor) })
+      await staffOperations.record({
+        staffId: actor.telegramId,
+        staffRole: actor.role,
+        outletId: actor.outletId,
+        customerId,
+        kind: 'gift_issue',
+        ref: certificate.code,
+        stamps: 0,
+        at: certificate.issuedAt,
+      })
+      return certificate
+    },
+
+    /**
+     * Accepts a certificate code for the customer: its value becomes points, once (GIFT.INVALID_CODE,
+     * GIFT.NOT_FOUND, GIFT.EXPIRED, GIFT.ALREADY_REDEEMED — also when two cashiers race).
+     */
+    async acceptGift(actor: DeskActor, customerId: string, code: string) {
+      await activeCustomer(customerId)
+      const accepted = await gifts.accept({
+        code,
+        customerId,
+        actor: ledgerActor(actor),
+        outletId: actor.outletId,
+      })
+      await staffOperations.record({
+        staffId: actor.telegramId,
+        staffRole: actor.role,
+        outletId: actor.outletId,
+        customerId,
+        kind: 'gift_accept',
+        ref: accepted.certificate.code,
+        stamps: 0,
+        at: clock.now(),
+      })
+      const { balance } = await ledger.balanceSummary(customerId)
+      return { certificate: accepted.certificate, points: points(accepted.credit?.entry.delta ?? 0), balance }
     },
 
     /** Recent desk operations for the owner's audit, newest first. */

@@ -9,7 +9,7 @@ import type { Context } from '../context.ts'
 export type DeskConversation = Conversation<Context, BaseContext>
 
 /** Buttons of a desk dialog. */
-export const DIALOG_BUTTONS = ['cancel', 'skip', 'none', 'max'] as const
+export const DIALOG_BUTTONS = ['cancel', 'skip', 'none', 'max', 'issue', 'accept'] as const
 export type DialogButton = (typeof DIALOG_BUTTONS)[number]
 
 /** `dlg.1:<button>`: a button of the open desk dialog; after the dialog it is stale. */

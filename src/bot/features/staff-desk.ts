@@ -4,6 +4,7 @@ import type { i18n } from 'i18next'
 import { isDomainError, translationKeyOf } from '../../domain/errors.ts'
 import { stampsPerCard } from '../../domain/stamps.ts'
 import type { StaffOperation } from '../../db/staff-operations.ts'
+import { STAFF_GIFT } from '../conversations/staff-gift.ts'
 import { STAFF_PURCHASE } from '../conversations/staff-purchase.ts'
 import { STAFF_REDEEM } from '../conversations/staff-redeem.ts'
 import type { Context } from '../context.ts'
@@ -119,6 +120,10 @@ export function createStaffDeskFeature(i18n: i18n): Composer<Context> {
         case 'redeem':
           await desk.activeCustomer(pressed.customerId)
           await ctx.conversation.enter(STAFF_REDEEM, pressed.customerId)
+          return
+        case 'gift':
+          await desk.activeCustomer(pressed.customerId)
+          await ctx.conversation.enter(STAFF_GIFT, pressed.customerId)
           return
         case 'stamp': {
           const { card, rewardsUnlocked } = await desk.addStamp(ctx.desk!, pressed.customerId, randomUUID())

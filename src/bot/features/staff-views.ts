@@ -8,8 +8,8 @@ import type { Context } from '../context.ts'
 import { formatDate, formatMoney } from '../i18n/format.ts'
 import { isLanguage, type Language } from '../i18n/index.ts'
 
-/** Actions on a customer summary: purchase, redeem, stamp, stamp reward, undo. */
-export const DESK_ACTIONS = ['buy', 'redeem', 'stamp', 'reward', 'undo'] as const
+/** Actions on a customer summary: purchase, redeem, stamp, stamp reward, gift certificate, undo. */
+export const DESK_ACTIONS = ['buy', 'redeem', 'stamp', 'reward', 'gift', 'undo'] as const
 export type DeskAction = (typeof DESK_ACTIONS)[number]
 
 /** `desk.1:<action>:<customerId>`: a staff button on a customer summary. */
@@ -85,7 +85,9 @@ export function summaryView(
     keyboard.row().text(ctx.t('staff.button_stamp'), button('stamp'))
     if (summary.rewardsAvailable > 0) keyboard.text(ctx.t('staff.button_reward'), button('reward'))
   }
-  keyboard.row().text(ctx.t('staff.button_undo'), button('undo'))
+  keyboard.row()
+  if (program.giftCertificates.enabled) keyboard.text(ctx.t('staff.button_gift'), button('gift'))
+  keyboard.text(ctx.t('staff.button_undo'), button('undo'))
   return { text: lines.join('\n\n'), keyboard }
 }
 
