@@ -16,6 +16,7 @@ import { createHelpFeature } from './features/help.ts'
 import { createStaffPurchaseConversation } from './conversations/staff-purchase.ts'
 import { createStaffGiftConversation } from './conversations/staff-gift.ts'
 import { createStaffRedeemConversation } from './conversations/staff-redeem.ts'
+import { ownerAuditFeature } from './features/owner-audit.ts'
 import { ownerStaffFeature } from './features/owner-staff.ts'
 import { createNpsFeature } from './features/nps.ts'
 import { createOwnerNpsFeature } from './features/owner-nps.ts'
@@ -122,6 +123,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createNpsFeature(deps.i18n))
   features.use(createOwnerNpsFeature())
   features.use(ownerStaffFeature)
+  features.use(ownerAuditFeature)
   features.use(createJoinFeature(deps))
   features.use(startFeature)
   features.use(createBalanceFeature(deps.i18n))

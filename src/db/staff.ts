@@ -22,6 +22,8 @@ export interface StaffRepository {
   add(member: StaffMember): Promise<StaffMember>
   /** Current staff, by outlet then name. */
   listActive(): Promise<StaffMember[]>
+  /** Names of these users as staff, removed members included (for the audit); unknown ids are left out. */
+  namesOf(telegramIds: readonly number[]): Promise<Map<number, string>>
   /** Ends the membership at once; false when the user was not (or no longer) staff. */
   remove(telegramId: number, at: Date): Promise<boolean>
 }
@@ -88,6 +90,10 @@ export async function createStaffRepository(connection: Connection): Promise<Sta
     async listActive() {
       const docs = await model.find({ removedAt: null }).sort({ outletId: 1, name: 1 }).lean<StaffDoc[]>()
       return docs.map(toMember)
+    },
+    async namesOf(telegramIds) {
+      const docs = await model.find({ _id: { $in: [...telegramIds] } }).lean<StaffDoc[]>()
+      return new Map(docs.map((doc) => [doc._id, doc.name]))
     },
     async remove(telegramId, at) {
       const result = await model.updateOne({ _id: telegramId, removedAt: null }, { $set: { removedAt: at } })

@@ -538,8 +538,23 @@ export function createStaffDesk(deps: StaffDeskDeps) {
       return { certificate: accepted.certificate, points: points(accepted.credit?.entry.delta ?? 0), balance }
     },
 
-    /** Recent desk operations for the owner's audit, newest first. */
-    recentOperations: (limit: number, outletId?: string) => staffOperations.recent(limit, outletId),
+    /**
+     * Recent desk operations for the owners' audit, newest first, with the names of the staff member
+     * and the customer (an erased customer has an empty name).
+     */
+    async recentOperations(limit: number, outletId?: string) {
+      const operations = await staffOperations.recent(limit, outletId)
+      const staffNames = await staff.namesOf([...new Set(operations.map((operation) => operation.staffId))])
+      const customerNames = new Map<string, string>()
+      for (const id of new Set(operations.map((operation) => operation.customerId))) {
+        customerNames.set(id, (await customers.get(id))?.name ?? '')
+      }
+      return operations.map((operation) => ({
+        ...operation,
+        staffName: staffNames.get(operation.staffId) ?? null,
+        customerName: customerNames.get(operation.customerId) ?? '',
+      }))
+    },
 
     activeCustomer,
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createTestClock } from '../../src/domain/clock.ts'
-import { createWorld, useInfrastructure, type World } from '../support/world.ts'
+import { createWorld, OWNER_ID, useInfrastructure, type World } from '../support/world.ts'
 import { balanceOf, cardLink, entriesOf, hireBarista, joinedCustomer } from './staff-fixtures.ts'
 
 useInfrastructure()
@@ -102,5 +102,40 @@ describe('undoing the last operation', () => {
       stamps: 0,
       rewardsAvailable: 0,
     })
+  })
+})
+
+describe('undo and the audit', () => {
+  it('an undo is refused with the reason when the earned points were already spent elsewhere', async () => {
+    const world = await createWorld()
+    const { barista, guest, customer } = await afterPurchase(world, 'ru')
+    const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
+    await owner.openLink(cardLink(world, customer))
+    await owner.tap('💳 Списать баллы')
+    await owner.send('1000')
+    await owner.send('110')
+    await guest.tap('Подтвердить')
+    expect(await balanceOf(world, customer)).toBe(5)
+
+    await barista.send('/undo')
+    expect(barista.lastText()).toBe('Не хватает баллов: на балансе 5, а нужно 15.')
+    expect(await balanceOf(world, customer)).toBe(5)
+    expect(await world.app.services.purchases.countOf(customer.id)).toBe(1)
+  })
+
+  it('the owner sees who did what, where and when; nobody else does', async () => {
+    const world = await createWorld()
+    const { barista, guest } = await afterPurchase(world, 'ru')
+    await barista.send('/undo')
+    const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
+    await owner.send('/audit')
+    expect(owner.lastText()).toContain('Последние операции')
+    expect(owner.lastText()).toMatch(/• .+ · Кофейня · Борис → Анна: покупка \(отменено\)/)
+    await owner.send('/audit main')
+    expect(owner.lastText()).toContain('Борис → Анна')
+    await barista.send('/audit')
+    expect(barista.lastText()).toBe('Эта команда вам недоступна.')
+    await guest.send('/audit')
+    expect(guest.lastText()).toBe('Эта команда вам недоступна.')
   })
 })
