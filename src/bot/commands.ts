@@ -10,8 +10,11 @@ export const CUSTOMER_COMMANDS = [
   'history',
   'rewards',
   'invite',
+  'settings',
   'help',
   'language',
+  'privacy',
+  'forget',
 ] as const
 
 /**

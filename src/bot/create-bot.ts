@@ -9,6 +9,7 @@ import type { Logger } from 'pino'
 import type { AppConfig } from '../config/index.ts'
 import type { Services } from '../services.ts'
 import type { Context, SessionData } from './context.ts'
+import { createChangeBirthdayFeature } from './conversations/change-birthday.ts'
 import { createJoinFeature } from './conversations/join.ts'
 import { createBalanceFeature } from './features/balance.ts'
 import { createCardFeature } from './features/card.ts'
@@ -25,7 +26,9 @@ import { staffLinksFeature } from './features/staff-links.ts'
 import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
 import { createHistoryFeature } from './features/history.ts'
 import { createInviteFeature } from './features/invite.ts'
+import { createPrivacyFeature } from './features/privacy.ts'
 import { createRewardsFeature } from './features/rewards.ts'
+import { createSettingsFeature } from './features/settings.ts'
 import { createLanguageFeature } from './features/language.ts'
 import { startFeature } from './features/start.ts'
 import { unknownFeature } from './features/unknown.ts'
@@ -125,12 +128,15 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(ownerStaffFeature)
   features.use(ownerAuditFeature)
   features.use(createJoinFeature(deps))
+  features.use(createChangeBirthdayFeature(deps))
   features.use(startFeature)
   features.use(createBalanceFeature(deps.i18n))
   features.use(createCardFeature(deps.i18n))
   features.use(createHistoryFeature(deps.i18n))
   features.use(createRewardsFeature(deps.i18n))
   features.use(createInviteFeature(deps.i18n))
+  features.use(createSettingsFeature(deps.i18n))
+  features.use(createPrivacyFeature())
   features.use(createHelpFeature(deps.i18n))
   features.use(createLanguageFeature(deps.i18n))
   features.use(unknownFeature)

@@ -1,6 +1,12 @@
-import type { Customer, CustomerRepository } from '../db/customers.ts'
+import type { ConsentCategory, Customer, CustomerRepository } from '../db/customers.ts'
+import type { MongoLedgerRepository } from '../db/ledger.ts'
 import type { MongoPurchaseRepository } from '../db/purchases.ts'
-import { assertBirthdayChangeAllowed, validateBirthday, type Birthday } from '../domain/birthday.ts'
+import {
+  assertBirthdayChangeAllowed,
+  birthdayChangeAllowed,
+  validateBirthday,
+  type Birthday,
+} from '../domain/birthday.ts'
 import { localDate } from '../domain/calendar.ts'
 import type { Clock } from '../domain/clock.ts'
 import { DomainError } from '../domain/errors.ts'
@@ -22,6 +28,8 @@ export interface MembershipDeps {
   readonly customers: CustomerRepository
   readonly purchases: MongoPurchaseRepository
   readonly ledger: LedgerService
+  /** Raw entries, read-only here (the privacy report counts them). */
+  readonly ledgerEntries: MongoLedgerRepository
   readonly clock: Clock
   readonly program: Program
 }
@@ -68,7 +76,7 @@ export interface RewardsView {
  * domain rules to the repositories; the features only read input and render what it returns.
  */
 export function createMembershipService(deps: MembershipDeps) {
-  const { customers, purchases, ledger, clock, program } = deps
+  const { customers, purchases, ledger, ledgerEntries, clock, program } = deps
 
   async function customerOrThrow(customerId: string): Promise<Customer> {
     const customer = await customers.get(customerId)
@@ -222,6 +230,54 @@ export function createMembershipService(deps: MembershipDeps) {
     /** One page of the customer's operations, newest first. */
     history(customerId: string, before?: LedgerCursor): Promise<LedgerPage> {
       return ledger.history(customerId, before ? { before } : {})
+    },
+
+    /** Whether the birthday may be set now (first time, first fix, or after the yearly cooldown). */
+    async birthdayChange(
+      customerId: string,
+    ): Promise<{ allowed: true } | { allowed: false; nextChangeAt: Date }> {
+      const customer = await customerOrThrow(customerId)
+      return birthdayChangeAllowed(
+        { current: customer.birthday, lastChangedAt: customer.birthdayChangedAt },
+        clock.now(),
+        program.birthday,
+      )
+    },
+
+    /** Turns one message category on or off. */
+    async setConsent(customerId: string, category: ConsentCategory, allowed: boolean): Promise<Customer> {
+      await customerOrThrow(customerId)
+      return (await customers.setConsent(customerId, category, allowed)) ?? customerOrThrow(customerId)
+    },
+
+    /** Opts out of (or back into) the greeting of one holiday of the program's calendar. */
+    async setHolidayGreeting(customerId: string, holidayId: string, wanted: boolean): Promise<Customer> {
+      await customerOrThrow(customerId)
+      if (!program.holidays.some((holiday) => holiday.id === holidayId)) {
+        throw new RangeError(`No holiday ${holidayId} in the program`)
+      }
+      return (await customers.setHolidayOptOut(customerId, holidayId, !wanted)) ?? customerOrThrow(customerId)
+    },
+
+    /** Everything stored about the customer, for /privacy. */
+    async privacyReport(customerId: string): Promise<{
+      readonly customer: Customer
+      readonly operations: number
+      readonly purchases: number
+    }> {
+      const customer = await customerOrThrow(customerId)
+      const entries = await ledgerEntries.allEntriesOf(customerId)
+      return { customer, operations: entries.length, purchases: await purchases.countOf(customerId) }
+    },
+
+    /**
+     * /forget: erases the personal data (name, phone, birthday, chat and Telegram id, consents stay
+     * meaningless) and keeps the anonymous ledger and purchases, so the shop's totals stay right.
+     * The Telegram user is a stranger afterwards and may join again as a new customer.
+     */
+    async forget(customerId: string): Promise<void> {
+      await customerOrThrow(customerId)
+      await customers.erase(customerId, clock.now())
     },
 
     /** New card token and manual code; the old QR and code stop working at once. */

@@ -44,8 +44,8 @@ describe('joining in Russian', () => {
       '📜 История',
       '🎁 Награды',
       '🤝 Пригласить друга',
+      '⚙️ Настройки',
       '❓ Помощь',
-      '🌐 Язык',
     ])
 
     const customer = await world.app.services.customers.findByTelegramId(2001)

@@ -1,13 +1,10 @@
 import { createConversation, type Conversation } from '@grammyjs/conversations'
-import { Composer, Keyboard, type MiddlewareFn } from 'grammy'
-import type { i18n, TFunction } from 'i18next'
-import type { Logger } from 'pino'
-import type { AppConfig } from '../../config/index.ts'
+import { Composer, Keyboard } from 'grammy'
+import type { TFunction } from 'i18next'
 import { isDomainError, translationKeyOf } from '../../domain/errors.ts'
-import type { Services } from '../../services.ts'
 import { MAX_NAME_LENGTH } from '../../services/membership.ts'
 import type { Context, ConversationContext } from '../context.ts'
-import { languageFromTelegram, type Language } from '../i18n/index.ts'
+import { conversationDependencies, type ConversationDependencies } from './dependencies.ts'
 import { formatPercent } from '../i18n/format-loyalty.ts'
 import { mainMenu, menuLabels } from '../keyboards/main-menu.ts'
 
@@ -15,14 +12,6 @@ import { mainMenu, menuLabels } from '../keyboards/main-menu.ts'
 export const JOIN = 'join'
 
 type JoinConversation = Conversation<Context, ConversationContext>
-
-/** What the conversation needs from the composition root. */
-export interface JoinDependencies {
-  config: AppConfig
-  services: Services
-  logger: Logger
-  i18n: i18n
-}
 
 /** The referral code of a deep-link payload `r-<code>`, or null for any other payload. */
 export function referralCodeOf(payload: string): string | null {
@@ -40,7 +29,7 @@ type Verdict<T> = { readonly answer: T } | null
  * same question; /start asks the current question again. State lives in MongoDB, so a restart
  * resumes where the customer was.
  */
-export function createJoinFeature(deps: JoinDependencies): Composer<Context> {
+export function createJoinFeature(deps: ConversationDependencies): Composer<Context> {
   const { i18n } = deps
   const passThroughLabels = new Set([
     ...menuLabels((lang) => i18n.getFixedT(lang), 'menu.help'),
@@ -233,19 +222,13 @@ export function createJoinFeature(deps: JoinDependencies): Composer<Context> {
     await say(text, { reply_markup: mainMenu({ t }) })
   }
 
-  /** The conversation's own contexts did not pass the middleware tree: give them the same dependencies. */
-  const dependencies: MiddlewareFn<ConversationContext> = async (ctx, next) => {
-    ctx.config = deps.config
-    ctx.services = deps.services
-    ctx.logger = deps.logger.child({ updateId: ctx.update.update_id })
-    ctx.lang = languageFromTelegram(ctx.from?.language_code) as Language
-    ctx.t = i18n.getFixedT(ctx.lang)
-    ctx.role = 'customer'
-    await next()
-  }
-
   const composer = new Composer<Context>()
-  composer.use(createConversation<Context, ConversationContext>(join, { id: JOIN, plugins: [dependencies] }))
+  composer.use(
+    createConversation<Context, ConversationContext>(join, {
+      id: JOIN,
+      plugins: [conversationDependencies(deps)],
+    }),
+  )
   return composer
 }
 

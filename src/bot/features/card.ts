@@ -14,7 +14,8 @@ type CardAction = { kind: 'reissue' } | { kind: 'confirm'; token: string } | { k
 /** Characters of the token a confirm button carries: enough to tell cards apart, useless to forge. */
 const TOKEN_TAG = 8
 
-const cardButton = callbackCodec<CardAction>('card', 1, {
+/** The card buttons' codec; Settings offers the same re-issue button. */
+export const cardButton = callbackCodec<CardAction>('card', 1, {
   encode: (action) => (action.kind === 'confirm' ? ['confirm', action.token] : [action.kind]),
   decode: ([kind, token]) => {
     if (kind === 'reissue' || kind === 'cancel') return { kind }

@@ -5,7 +5,8 @@ import type { Context } from '../context.ts'
 import { isLanguage, LANGUAGES, type Language } from '../i18n/index.ts'
 import { mainMenu, menuLabels } from '../keyboards/main-menu.ts'
 
-const pickLanguage = callbackCodec<Language>('lang', 1, {
+/** The language buttons' codec; Settings offers the same buttons. */
+export const pickLanguage = callbackCodec<Language>('lang', 1, {
   encode: (lang) => [lang],
   decode: ([lang]) => (isLanguage(lang) ? lang : undefined),
 })

@@ -7,8 +7,8 @@ import { LANGUAGES } from '../i18n/index.ts'
 export const MAIN_MENU_ROWS: readonly (readonly string[])[] = [
   ['menu.balance', 'menu.card'],
   ['menu.history', 'menu.rewards'],
-  ['menu.invite', 'menu.help'],
-  ['menu.language'],
+  ['menu.invite', 'menu.settings'],
+  ['menu.help'],
 ]
 
 /** The persistent reply keyboard with the main menu, in the user's language. */
