@@ -36,7 +36,12 @@ export async function openTestDb(label: string, embeddedOptions: EmbeddedDbOptio
   let server: EmbeddedDb | null = null
   let uri = process.env.MONGODB_URI ?? ''
   if (!uri) {
-    server = await startEmbeddedDb(embeddedOptions)
+    server = await startEmbeddedDb({
+      ...embeddedOptions,
+      logger: (line) => {
+        if (process.env.EMBEDDED_DB_LOG) process.stderr.write(`[embedded ${label}] ${line}\n`)
+      },
+    })
     uri = server.uri
   }
   const client = await MongoClient.connect(uri)
