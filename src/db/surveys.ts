@@ -6,11 +6,12 @@ import { isDuplicateKey } from './processed-updates.ts'
 
 /**
  * Where a survey is on its way to the customer:
- * scheduled -> sending (claimed by one worker, compare-and-set) -> sent, or dropped.
+ * scheduled -> sending (claimed by one worker, compare-and-set) -> sent -> closed (expired
+ * unanswered, its buttons taken away), or dropped.
  * A worker that dies between claiming and sending leaves `sending`: the survey is then never sent,
  * which is the price of never sending it twice.
  */
-export type DeliveryStatus = 'scheduled' | 'sending' | 'sent' | 'dropped'
+export type DeliveryStatus = 'scheduled' | 'sending' | 'sent' | 'closed' | 'dropped'
 
 /** Why a survey was not sent. */
 export type DropReason = 'disabled' | 'opted_out' | 'no_consent' | 'unreachable' | 'expired' | 'failed'
@@ -53,6 +54,8 @@ export interface MongoSurveyRepository extends SurveyRepository {
   releaseClaim(surveyId: string): Promise<void>
   /** Remembers that quiet hours pushed the survey to `until` (still scheduled). */
   markDeferred(surveyId: string, until: Date): Promise<void>
+  /** sent -> closed, only while unanswered; false when answered or closed already. */
+  markClosed(surveyId: string): Promise<boolean>
   /** Any open state -> dropped, with the reason. */
   markDropped(surveyId: string, reason: DropReason): Promise<void>
   /** Answered surveys with answeredAt in [from, to] (to = now), counted per outlet, staff member, touchpoint and score. */
@@ -283,6 +286,14 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
     },
     async markDeferred(surveyId, until) {
       await setDelivery(surveyId, { 'delivery.status': 'scheduled' }, { 'delivery.deferredUntil': until })
+    },
+    async markClosed(surveyId) {
+      const result = await setDelivery(
+        surveyId,
+        { 'delivery.status': 'sent', answer: null },
+        { 'delivery.status': 'closed' },
+      )
+      return result.modifiedCount === 1
     },
     async markDropped(surveyId, reason) {
       await setDelivery(

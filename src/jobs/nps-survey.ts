@@ -36,7 +36,7 @@ export function createSurveyDeliveryScheduler(agenda: Agenda, clock: Clock): Sch
 
 /**
  * Sends a survey when its job is due: after the purchase's delay, deferred past quiet hours,
- * retried after a failed send. Sending is claimed per survey (compare-and-set), so a restart, a
+ * retried after a failed send; then closes it when it expires unanswered. Sending is claimed per survey (compare-and-set), so a restart, a
  * repeated run or a second worker never sends it twice.
  */
 export function defineNpsSurveyJob(agenda: Agenda, deps: NpsMessageDeps & { clock: Clock }): void {
@@ -44,6 +44,6 @@ export function defineNpsSurveyJob(agenda: Agenda, deps: NpsMessageDeps & { cloc
     const { surveyId } = job.attrs.data
     const result = await deliverSurvey(deps, surveyId, deps.clock.now())
     // Agenda saves the job after the run: a new nextRunAt set here is kept, no second job is made.
-    if (result.kind === 'retry') job.schedule(agendaTime(deps.clock, result.at))
+    if (result.kind === 'again') job.schedule(agendaTime(deps.clock, result.at))
   })
 }

@@ -35,8 +35,10 @@ export const MAX_SEND_ATTEMPTS = 3
 export type DeliveryPlan =
   /** Claimed for this worker: send the question, then {@link NpsFeedbackService.markSent}. */
   | { readonly action: 'send'; readonly survey: StoredSurvey; readonly customer: Customer }
-  /** Too early (quiet hours, or the delay has not passed): try again at `until`. */
+  /** Too early (quiet hours, the delay, or a sent survey not yet expired): come back at `until`. */
   | { readonly action: 'defer'; readonly until: Date }
+  /** Sent, unanswered and now expired: closed for this worker, take its buttons away. */
+  | { readonly action: 'close'; readonly survey: StoredSurvey; readonly customer: Customer | null }
   /** Sent, answered, dropped or claimed by another worker: nothing to do. */
   | { readonly action: 'none' }
 
@@ -149,12 +151,18 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
     /**
      * Decides what the survey job does now and, to send, claims the survey (scheduled -> sending)
      * so a second run or a second worker finds nothing to do. Consent and reachability are read
-     * again (the customer may have opted out meanwhile); quiet hours defer to their end.
+     * again (the customer may have opted out meanwhile); quiet hours defer to their end. A sent
+     * survey still unanswered when it expires is closed once, so its buttons can be taken away.
      */
     async planDelivery(surveyId: string): Promise<DeliveryPlan> {
       const survey = await surveys.findStored(surveyId)
-      if (survey === null || survey.delivery.status !== 'scheduled') return { action: 'none' }
       const now = clock.now()
+      if (survey?.delivery.status === 'sent' && survey.answer === null) {
+        if (now.getTime() < survey.expiresAt.getTime()) return { action: 'defer', until: survey.expiresAt }
+        if (!(await surveys.markClosed(surveyId))) return { action: 'none' }
+        return { action: 'close', survey, customer: await customers.get(survey.customerId) }
+      }
+      if (survey === null || survey.delivery.status !== 'scheduled') return { action: 'none' }
       if (survey.answer !== null) {
         await surveys.markDropped(surveyId, 'expired')
         return { action: 'none' }

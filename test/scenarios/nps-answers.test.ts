@@ -212,17 +212,37 @@ describe('one answer per survey', () => {
     })
   })
 
-  it('an expired survey takes no answer and its message says it is closed', async () => {
+  it('an expired survey says so in place of its buttons and takes no answer', async () => {
     const { world, clock } = await createNpsWorld()
     const anna = await surveyedCustomer(world, clock, { id: 7503, first_name: 'Анна', language_code: 'ru' })
+    await advance(world, clock, 71 * HOUR)
+    await anna.user.tap('8') // still open an hour before the end
+    expect(anna.user.lastText()).toContain('Что нам сделать, чтобы вы поставили 10?')
+
+    const boris = await surveyedCustomer(world, clock, { id: 7504, first_name: 'Борис', language_code: 'ru' })
     await advance(world, clock, 72 * HOUR)
+    const closed = await boris.user.waitFor('⌛ Опрос закрыт: время ответа истекло.')
+    expect(closed.message_id).toBe(boris.question.message_id)
+    expect(closed.reply_markup?.inline_keyboard.flat() ?? []).toEqual([])
+    await boris.user.tapData(dataOf(boris.question, '8'), { messageId: boris.question.message_id })
+    expect(boris.user.callbackAnswers().at(-1)?.text).toBe('Этот опрос уже закрыт. Спасибо!')
+    expect((await storedSurvey(world, boris.purchase.id))?.answer).toBeNull()
+    expect((await storedSurvey(world, boris.purchase.id))?.delivery.status).toBe('closed')
+
+    // Анна's answered survey is left as it was.
+    const answered = anna.user.messages().find((message) => message.message_id === anna.question.message_id)
+    expect(answered?.text).toContain('Ваша оценка: 8')
+  })
+
+  it('a tap after the expiry is refused even before the survey was closed', async () => {
+    const { world, clock } = await createNpsWorld()
+    const anna = await surveyedCustomer(world, clock, { id: 7505, first_name: 'Анна', language_code: 'ru' })
+    clock.advance(72 * HOUR) // the clock only: the closing job has not run
     await anna.user.tap('8')
     expect(anna.user.callbackAnswers().at(-1)?.text).toBe('Этот опрос уже закрыт. Спасибо!')
     const closed = anna.user.messages().find((message) => message.message_id === anna.question.message_id)
     expect(closed?.text).toContain('⌛ Опрос закрыт: время ответа истекло.')
-    expect(closed?.reply_markup?.inline_keyboard.flat() ?? []).toEqual([])
     expect((await storedSurvey(world, anna.purchase.id))?.answer).toBeNull()
-    expect(anna.user.texts().some((text) => text.includes('Что нам сделать'))).toBe(false)
   })
 })
 
@@ -231,7 +251,7 @@ describe('the comment', () => {
     const { world, clock } = await createNpsWorld()
     const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
     await owner.send('/help')
-    const anna = await surveyedCustomer(world, clock, { id: 7504, first_name: 'Анна', language_code: 'ru' })
+    const anna = await surveyedCustomer(world, clock, { id: 7506, first_name: 'Анна', language_code: 'ru' })
     await anna.user.tap('5')
     const from = { id: anna.user.id, is_bot: false, first_name: 'Анна', language_code: 'ru' }
     const chat = { id: anna.user.id, type: 'private', first_name: 'Анна' }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { deliverSurvey } from '../../src/bot/features/nps-messages.ts'
 import { defineNpsSurveyJob } from '../../src/jobs/nps-survey.ts'
 import { createScheduler } from '../../src/jobs/scheduler.ts'
 import { useInfrastructure } from '../support/world.ts'
@@ -96,6 +97,28 @@ describe('the survey after a purchase', () => {
     } finally {
       await second.stop()
     }
+  })
+
+  it('five deliveries of one due survey racing each other send it once', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7008, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7108 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    clock.advance(2 * HOUR) // the clock only: the scheduled job is not due for Agenda
+    const deps = {
+      api: world.app.bot.api,
+      i18n: world.app.i18n,
+      program: world.config.program,
+      services: world.app.services,
+      ownerIds: world.config.ownerIds,
+      logger: { warn: () => undefined },
+    }
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => deliverSurvey(deps, `nps:${purchase.id}`, clock.now())),
+    )
+    expect(results.filter((result) => result.kind === 'again')).toHaveLength(1)
+    await anna.user.waitFor('Насколько вероятно')
+    expect(surveyMessages(anna.user)).toHaveLength(1)
   })
 
   it('asks at most once per cooldown: a second purchase within 30 days schedules nothing', async () => {

@@ -2,6 +2,7 @@ import { GrammyError, InlineKeyboard, type Api } from 'grammy'
 import type { i18n } from 'i18next'
 import type { Program } from '../../domain/program.ts'
 import type { Feedback } from '../../db/feedback.ts'
+import type { StoredSurvey } from '../../db/surveys.ts'
 import type { Services } from '../../services.ts'
 import type { FeedbackDetails } from '../../services/nps.ts'
 import { DEFAULT_LANGUAGE } from '../i18n/index.ts'
@@ -25,8 +26,8 @@ export interface NpsMessageDeps {
   logger: { warn(obj: object, msg: string): void }
 }
 
-/** How a delivery attempt ended, for the job: nothing more to do, or try again at `at`. */
-export type DeliveryResult = { readonly kind: 'done' } | { readonly kind: 'retry'; readonly at: Date }
+/** How a run ended, for the job: nothing more to do, or come back at `at` (retry, morning, expiry). */
+export type DeliveryResult = { readonly kind: 'done' } | { readonly kind: 'again'; readonly at: Date }
 
 /** Minutes before a survey whose send failed (network, Telegram trouble) is tried again. */
 const RETRY_MINUTES = 10
@@ -38,8 +39,9 @@ export function isBlockedError(error: unknown): boolean {
 
 /**
  * Sends a due survey, once: the service claims it (compare-and-set) before the message goes out
- * and marks it sent with the message id after. A 403 marks the customer unreachable for good;
- * another failure releases the claim and asks to be tried again later (the service gives up
+ * and marks it sent with the message id after; the job then comes back when it expires, to say
+ * so in place of its buttons if it is still unanswered. A 403 marks the customer unreachable for
+ * good; another failure releases the claim and asks to be tried again later (the service gives up
  * after a few attempts).
  */
 export async function deliverSurvey(
@@ -49,7 +51,11 @@ export async function deliverSurvey(
 ): Promise<DeliveryResult> {
   const plan = await deps.services.nps.planDelivery(surveyId)
   if (plan.action === 'none') return { kind: 'done' }
-  if (plan.action === 'defer') return { kind: 'retry', at: plan.until }
+  if (plan.action === 'defer') return { kind: 'again', at: plan.until }
+  if (plan.action === 'close') {
+    await closeExpiredSurvey(deps, plan.survey, plan.customer?.language ?? DEFAULT_LANGUAGE)
+    return { kind: 'done' }
+  }
   const { survey, customer } = plan
   const chatId = customer.chatId as number
   const t = deps.i18n.getFixedT(languageOf(customer.language))
@@ -58,7 +64,7 @@ export async function deliverSurvey(
       reply_markup: scoreKeyboard(survey.ref),
     })
     await deps.services.nps.markSent(survey.id, chatId, sent.message_id)
-    return { kind: 'done' }
+    return { kind: 'again', at: survey.expiresAt }
   } catch (error) {
     if (isBlockedError(error)) {
       await deps.services.nps.markUnreachable(survey)
@@ -66,8 +72,20 @@ export async function deliverSurvey(
     }
     deps.logger.warn({ err: error, surveyId }, 'the NPS survey could not be sent; trying again later')
     await deps.services.nps.releaseClaim(survey.id)
-    return { kind: 'retry', at: new Date(now.getTime() + RETRY_MINUTES * 60_000) }
+    return { kind: 'again', at: new Date(now.getTime() + RETRY_MINUTES * 60_000) }
   }
+}
+
+/** Replaces an expired survey's buttons with "this survey is closed". */
+async function closeExpiredSurvey(deps: NpsMessageDeps, survey: StoredSurvey, lang: string): Promise<void> {
+  const { chatId, messageId } = survey.delivery
+  if (chatId === null || messageId === null) return
+  const t = deps.i18n.getFixedT(languageOf(lang))
+  await deps.api
+    .editMessageText(chatId, messageId, `${questionText(t, deps.program)}\n\n${t('nps.expired')}`, {
+      reply_markup: new InlineKeyboard(),
+    })
+    .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not close an expired NPS survey'))
 }
 
 /** The language an owner reads in: their own customer record's, else the default (Russian). */
