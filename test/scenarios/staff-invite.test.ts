@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createTestClock } from '../../src/domain/clock.ts'
 import { createWorld, OWNER_ID, useInfrastructure } from '../support/world.ts'
+import QRCode from 'qrcode'
 import { balanceOf, cardLink, hireBarista, inviteLink, joinedCustomer } from './staff-fixtures.ts'
 
 useInfrastructure()
@@ -92,6 +93,47 @@ describe('removing staff', () => {
     await barista.openLink(cardLink(world, customer))
     expect(barista.lastText()).not.toContain('Баланс')
     expect((await world.app.services.customers.get(customer.id))?.stampCard.stamps).toBe(0)
+    expect(await balanceOf(world, customer)).toBe(100)
+  })
+})
+
+describe('customers at the desk', () => {
+  it('a customer trying every staff command and button is refused politely, and nothing changes', async () => {
+    const world = await createWorld()
+    const anna = world.user({ id: 2201, first_name: 'Анна', language_code: 'ru' })
+    const kate = world.user({ id: 2202, first_name: 'Kate', language_code: 'en' })
+    const customer = await joinedCustomer(world, anna)
+    await joinedCustomer(world, kate)
+    for (const command of [`/scan ${customer.manualCode}`, '/undo', '/staff', '/audit']) {
+      await kate.send(command)
+      expect(kate.lastText(), command).toBe('This command is not available to you.')
+    }
+    for (const action of ['buy', 'redeem', 'stamp', 'reward', 'gift', 'undo']) {
+      await kate.tapData(`desk.1:${action}:${customer.id}`)
+      expect(kate.callbackAnswers().at(-1)?.text, action).toBe('This command is not available to you.')
+    }
+    await kate.tapData('ownst.1:invite:main')
+    expect(kate.callbackAnswers().at(-1)?.text).toBe('This command is not available to you.')
+    await kate.sendPhoto(await QRCode.toBuffer(cardLink(world, customer), { type: 'png', width: 300 }))
+    expect(kate.lastText()).not.toContain('Анна')
+    expect(await balanceOf(world, customer)).toBe(100)
+    expect((await world.app.services.customers.get(customer.id))?.stampCard.stamps).toBe(0)
+    expect(await world.app.services.staffDesk.recentOperations(10)).toEqual([])
+  })
+
+  it('a barista removed in the middle of a purchase cannot finish it', async () => {
+    const world = await createWorld()
+    const { owner, barista } = await hireBarista(world, { id: 2301, first_name: 'Bob', language_code: 'en' })
+    const kate = world.user({ id: 2302, first_name: 'Kate', language_code: 'en' })
+    const customer = await joinedCustomer(world, kate)
+    await barista.openLink(cardLink(world, customer))
+    await barista.tap('🧾 Purchase')
+    await owner.send('/staff')
+    await owner.tap('📋 Staff list')
+    await owner.tap('❌ Bob')
+    await barista.send('350')
+    expect(barista.lastText()).not.toContain('Receipt number')
+    expect(await world.app.services.purchases.countOf(customer.id)).toBe(0)
     expect(await balanceOf(world, customer)).toBe(100)
   })
 })

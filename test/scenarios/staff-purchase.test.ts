@@ -103,3 +103,21 @@ describe('recording a purchase', () => {
     expect((await world.app.services.customers.get(customer.id))?.tierId).toBe('silver')
   })
 })
+
+describe('moving on to the next guest', () => {
+  it('scanning another guest in the middle of a purchase leaves the dialog without recording anything', async () => {
+    const world = await createWorld()
+    const { barista } = await hireBarista(world, { id: 4101, first_name: 'Борис', language_code: 'ru' })
+    const anna = world.user({ id: 4102, first_name: 'Анна', language_code: 'ru' })
+    const vera = world.user({ id: 4103, first_name: 'Вера', language_code: 'ru' })
+    const first = await joinedCustomer(world, anna)
+    const second = await joinedCustomer(world, vera)
+    await barista.openLink(cardLink(world, first))
+    await barista.tap('🧾 Покупка')
+    await barista.send(`/scan ${second.manualCode}`)
+    expect(barista.lastText()).toContain('👤 Вера')
+    await barista.send('350')
+    expect(barista.lastText()).toContain('Я не понял сообщение')
+    expect(await world.app.services.purchases.countOf(first.id)).toBe(0)
+  })
+})
