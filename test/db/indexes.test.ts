@@ -45,13 +45,29 @@ describe('indexes', () => {
     const range = await explainFind('big', { group: 7, n: { $gte: 500, $lt: 1000 } })
     expect(range.docs).toBe(5)
     expect(await c.countDocuments({ group: 7, n: { $gte: 500, $lt: 1000 } })).toBe(5)
-    const top = await c.find({}, { projection: { _id: 0, n: 1 } }).sort({ code: -1 }).limit(3).toArray()
+    const top = await c
+      .find({}, { projection: { _id: 0, n: 1 } })
+      .sort({ code: -1 })
+      .limit(3)
+      .toArray()
     expect(top.map((d) => d.n)).toEqual([99999, 99998, 99997])
-    const ordered = await t.db.command({ explain: { find: 'big', filter: {}, sort: { code: -1 }, limit: 3 }, verbosity: 'executionStats' })
+    const ordered = await t.db.command({
+      explain: { find: 'big', filter: {}, sort: { code: -1 }, limit: 3 },
+      verbosity: 'executionStats',
+    })
     expect(ordered.executionStats.totalDocsExamined).toBeLessThanOrEqual(3)
-    const byGroup = await c.find({ group: 7 }, { projection: { _id: 0, n: 1 } }).sort({ n: 1 }).limit(2).toArray()
+    const byGroup = await c
+      .find({ group: 7 }, { projection: { _id: 0, n: 1 } })
+      .sort({ n: 1 })
+      .limit(2)
+      .toArray()
     expect(byGroup.map((d) => d.n)).toEqual([7, 107])
-    const unindexedTop = await c.find({ group: { $gte: 98 } }, { projection: { _id: 0, n: 1 } }).sort({ n: -1 }).skip(1).limit(2).toArray()
+    const unindexedTop = await c
+      .find({ group: { $gte: 98 } }, { projection: { _id: 0, n: 1 } })
+      .sort({ n: -1 })
+      .skip(1)
+      .limit(2)
+      .toArray()
     expect(unindexedTop.map((d) => d.n)).toEqual([99998, 99899])
     const scan = await explainFind('big', { n: 5 })
     expect(scan.docs).toBe(100_000)
