@@ -16,6 +16,10 @@ describe('staff invites', () => {
     const boris = world.user({ id: 2001, first_name: 'Борис', language_code: 'ru' })
     await boris.openLink(link)
     expect(boris.lastText()).toContain('Готово, Борис! Теперь вы сотрудник точки')
+    expect(boris.commands().slice(0, 2)).toEqual([
+      { command: 'scan', description: 'Найти гостя по коду карты' },
+      { command: 'undo', description: 'Отменить мою последнюю операцию' },
+    ])
     expect(await world.app.services.staffDesk.actorOf(2001, false)).toEqual({
       telegramId: 2001,
       role: 'staff',
@@ -85,6 +89,7 @@ describe('removing staff', () => {
     await owner.tap('❌ Борис')
     expect(owner.lastText()).toBe('Борис больше не сотрудник — доступ закрыт сразу.')
     expect(await world.app.services.staffDesk.actorOf(2101, false)).toBeNull()
+    expect(barista.commands().map((item) => item.command)).not.toContain('scan')
 
     await barista.tap(summaryButtons.find((label) => label.includes('Штамп'))!)
     expect(barista.callbackAnswers().at(-1)?.text).toBe('Эта команда вам недоступна.')
