@@ -144,6 +144,12 @@ export function createMembershipService(deps: MembershipDeps) {
       }
     },
 
+    /** Keeps the customer's language (used by greetings and jobs) in step with the one chosen in the bot. */
+    async setLanguage(telegramId: number, language: string): Promise<void> {
+      const customer = await customers.findByTelegramId(telegramId)
+      if (customer && customer.language !== language) await customers.updateProfile(customer.id, { language })
+    },
+
     /** Records that the customer accepted the program rules (join step). */
     async acceptRules(customerId: string): Promise<void> {
       await customers.updateProfile(customerId, { rulesAcceptedAt: clock.now() })

@@ -7,7 +7,10 @@ import { createGiftCertificateRepository } from '../../src/db/gift-certificates.
 import { createLedgerRepository, type MongoLedgerRepository } from '../../src/db/ledger.ts'
 import { createPurchaseRepository, type MongoPurchaseRepository } from '../../src/db/purchases.ts'
 import { MANUAL_CODE_ALPHABET } from '../../src/db/random-codes.ts'
+import { createTestClock } from '../../src/domain/clock.ts'
 import { isDomainError } from '../../src/domain/errors.ts'
+import { createLedgerService } from '../../src/domain/ledger/ledger-service.ts'
+import { loadConfig } from '../../src/config/index.ts'
 import { SYSTEM_ACTOR, type NewLedgerEntry } from '../../src/domain/ledger/entry.ts'
 import { money } from '../../src/domain/money.ts'
 import { points, pointsDelta } from '../../src/domain/points.ts'
@@ -321,5 +324,46 @@ describe('gift certificate repository', () => {
       gifts.markRedeemed('ABCDEFGHJK', 'y', at('2026-03-02T10:00:00Z')),
     ])
     expect([a, b].filter((result) => result !== null)).toHaveLength(1)
+  })
+})
+
+describe('ledger service on MongoDB', () => {
+  it('should expire points oldest first, as entries, and never twice', async () => {
+    const clock = createTestClock('2030-01-10T09:00:00Z')
+    const program = loadConfig({ LOG_LEVEL: 'silent' }).program
+    const service = createLedgerService({ ledger, customers, purchases, clock, program })
+    const anna = await customers.ensure({
+      telegramId: 601,
+      chatId: 601,
+      name: 'Анна',
+      language: 'ru',
+      tierId: 'bronze',
+    })
+    await service.grantBonus({ kind: 'welcome', customerId: anna.id })
+    clock.set('2030-03-01T09:00:00Z')
+    await service.earnForPurchase({
+      customerId: anna.id,
+      purchaseId: 'exp-1',
+      amount: money(100_000),
+      outletId: 'main',
+      actor: { role: 'staff', id: '1' },
+    })
+    // 365 days after the welcome bonus, before the purchase points expire.
+    clock.set('2031-01-11T09:00:00Z')
+    expect(await service.expireDue()).toBe(1)
+    expect(await service.expireDue()).toBe(0)
+    let entries = await ledger.allEntriesOf(anna.id)
+    expect(entries.map((entry) => [entry.kind, entry.delta])).toEqual([
+      ['welcome', 100],
+      ['earn', 30],
+      ['expiry', -100],
+    ])
+    expect(entries[2]?.lotEntryId).toBe(entries[0]?.id)
+    clock.set('2031-03-02T09:00:00Z')
+    await service.expireDue()
+    entries = await ledger.allEntriesOf(anna.id)
+    expect(entries.map((entry) => entry.delta)).toEqual([100, 30, -100, -30])
+    expect(await ledger.balanceOf(anna.id)).toBe(0)
+    expect(await ledger.sumOfEntries(anna.id)).toBe(0)
   })
 })

@@ -83,6 +83,7 @@ describe('settings', () => {
     await anna.tap('🌐 Язык')
     await anna.tap('English')
     expect(anna.lastText()).toBe('Done, I speak English now.')
+    expect((await world.app.services.customers.get(customer.id))?.language).toBe('en')
     expect(anna.buttons()).toContain('⚙️ Settings')
     await anna.tap('⚙️ Settings')
     await anna.tap('🔁 Re-issue my card')

@@ -35,6 +35,7 @@ export function createLanguageFeature(i18n: i18n): Composer<Context> {
       return
     }
     ctx.session.language = lang
+    await ctx.services.membership.setLanguage(ctx.from.id, lang)
     ctx.lang = lang
     ctx.t = i18n.getFixedT(lang)
     await ctx.answerCallbackQuery()
