@@ -125,6 +125,9 @@ describe('joining in Russian', () => {
 
     await anna.send('/help')
     expect(anna.lastText()).toContain('Что умеет бот')
+    // A menu button from an old keyboard is not taken for an answer.
+    await anna.send('💰 Баланс')
+    expect(anna.lastText()).toContain('Вы ещё не в программе')
     await world.restart()
     await anna.send('/start')
     expect(anna.lastText()).toContain('Поделитесь номером')

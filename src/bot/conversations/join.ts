@@ -6,7 +6,7 @@ import { MAX_NAME_LENGTH } from '../../services/membership.ts'
 import type { Context, ConversationContext } from '../context.ts'
 import { conversationDependencies, type ConversationDependencies } from './dependencies.ts'
 import { formatPercent } from '../i18n/format-loyalty.ts'
-import { mainMenu, menuLabels } from '../keyboards/main-menu.ts'
+import { MAIN_MENU_ROWS, mainMenu, menuLabels } from '../keyboards/main-menu.ts'
 
 /** The id of the join conversation, for `ctx.conversation.enter(JOIN)`. */
 export const JOIN = 'join'
@@ -31,10 +31,12 @@ type Verdict<T> = { readonly answer: T } | null
  */
 export function createJoinFeature(deps: ConversationDependencies): Composer<Context> {
   const { i18n } = deps
-  const passThroughLabels = new Set([
-    ...menuLabels((lang) => i18n.getFixedT(lang), 'menu.help'),
-    ...menuLabels((lang) => i18n.getFixedT(lang), 'menu.language'),
-  ])
+  // Every menu label (an old keyboard may still show them) is passed on, never taken as an answer.
+  const passThroughLabels = new Set(
+    [...MAIN_MENU_ROWS.flat(), 'menu.language'].flatMap((key) =>
+      menuLabels((lang) => i18n.getFixedT(lang), key),
+    ),
+  )
 
   /** Whether an update belongs to someone else while the join waits (handled by outer features). */
   const isForeign = (ctx: ConversationContext): boolean => {
