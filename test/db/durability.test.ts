@@ -134,6 +134,12 @@ describe('durability with a dbpath', () => {
     let client = await MongoClient.connect(uri)
     const c = client.db('app').collection('items')
     await c.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: i, v: i })) as unknown as Document[])
+    // One write of about 12 MB: journaled as several records that replay all together.
+    const pad = 'p'.repeat(12_000)
+    await client
+      .db('app')
+      .collection('blobs')
+      .insertMany(Array.from({ length: 1000 }, (_, i) => ({ i, pad })))
     await c.deleteMany({ _id: { $gte: 1000 } } as Document)
     await c.updateMany({}, { $set: { touched: true } })
     await c.createIndex({ v: 1 }, { unique: true })
@@ -148,6 +154,12 @@ describe('durability with a dbpath', () => {
     expect(await again.countDocuments()).toBe(1000)
     expect(await again.countDocuments({ touched: true })).toBe(1000)
     expect(await again.countDocuments({ v: { $gte: 10_000 } })).toBe(300)
+    expect(
+      await client
+        .db('app')
+        .collection('blobs')
+        .countDocuments({ pad: { $exists: true } }),
+    ).toBe(1000)
     await expect(again.insertOne({ v: 500 })).rejects.toMatchObject({ code: 11000 })
     await client.close()
     await kill(proc)

@@ -7,7 +7,7 @@ import { SessionStore } from '../commands/sessions.ts'
 import { openJournal } from '../journal/index.ts'
 import type { Journal } from '../journal/index.ts'
 import { Engine, WriteUnit } from '../storage/engine.ts'
-import { decodeRecord, encodeRecord } from '../storage/records.ts'
+import { encodeRecords, Replayer } from '../storage/records.ts'
 import { snapshotRecords } from '../storage/snapshot.ts'
 import { sweepExpired } from '../storage/ttl.ts'
 import { Connection } from './connection.ts'
@@ -77,10 +77,13 @@ export class EmbeddedServer {
           : {}),
       })
       let records = 0
+      const replayer = new Replayer()
       for (const record of journal.replay()) {
-        engine.applyOps(decodeRecord(record))
+        engine.applyOps(replayer.feed(record))
         records++
       }
+      if (replayer.incomplete)
+        logger('journal ended inside an unacknowledged multi-record write; it was discarded')
       logger(`replayed ${records} journal records from ${options.dbpath}`)
     }
     const settings: ServerSettings = {
@@ -150,7 +153,10 @@ export class EmbeddedServer {
   /** Journals a unit; resolves once durable. Must be called synchronously after the unit's changes. */
   commit(unit: WriteUnit): Promise<void> {
     if (!this.journal || unit.ops.length === 0) return Promise.resolve()
-    const done = this.journal.append(encodeRecord(unit.ops))
+    const records = encodeRecords(unit.ops)
+    const appends = records.map((record) => (this.journal as Journal).append(record))
+    const done =
+      appends.length === 1 ? (appends[0] as Promise<void>) : Promise.all(appends).then(() => undefined)
     if (this.journal.shouldCompact && !this.compacting) {
       const started = Date.now()
       const logBytes = this.journal.logBytes

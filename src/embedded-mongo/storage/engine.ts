@@ -187,6 +187,8 @@ export class Engine {
         case 'dd':
           this.dropDatabase(null, op.db)
           break
+        case 'part':
+          break
         case 'clr': {
           const [db, name] = splitNs(op.ns)
           this.getCollection(db, name)?.clear()

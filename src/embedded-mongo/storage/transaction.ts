@@ -59,6 +59,8 @@ export class Transaction implements SnapshotHolder {
   commit(unit: WriteUnit): void {
     const mvcc = this.engine.mvcc
     for (const [coll, byId] of this.writes) {
+      // A collection dropped or renamed meanwhile: the writes would land nowhere.
+      if (this.engine.getCollection(coll.db, coll.name) !== coll) throw writeConflict()
       for (const id of byId.keys()) if (mvcc.changedSince(coll, id, this.snapshot)) throw writeConflict()
     }
     const undo: (() => void)[] = []
