@@ -13,9 +13,9 @@ describe('journal records of the embedded engine', () => {
   it('keeps a small unit in one record', () => {
     const records = encodeRecords(inserts(3, 10))
     expect(records).toHaveLength(1)
-    expect(decodeRecord(records[0] as Uint8Array).map((op) => (op as { d: { _id: number } }).d._id)).toEqual([
-      0, 1, 2,
-    ])
+    expect(
+      decodeRecord(records[0] as Uint8Array).map((op) => (op as unknown as { d: { _id: number } }).d._id),
+    ).toEqual([0, 1, 2])
   })
 
   it('splits a large unit into marked parts that replay all together', () => {
