@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
 import { createWorld, useInfrastructure, type World } from '../support/world.ts'
@@ -179,6 +182,26 @@ describe('joining in Russian', () => {
     expect(anna.lastText()).toBe(
       'Вы ещё не в программе. Отправьте /start, чтобы вступить — это займёт минуту.',
     )
+  })
+})
+
+describe('joining under other program rules', () => {
+  it('links the configured rules and says nothing about a welcome bonus when there is none', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'program-')), 'program.yaml')
+    writeFileSync(file, 'rulesUrl: https://example.com/rules\npoints:\n  welcomeBonus: 0\n')
+    const world = await createWorld({ env: { PROGRAM_FILE: file } })
+    const anna = world.user({ id: 2201, first_name: 'Анна', language_code: 'ru' })
+    await anna.send('/start')
+    expect(anna.lastText()).toContain('Правила программы: прочитать.')
+    expect(anna.lastText()).not.toContain('сразу после регистрации')
+    expect(JSON.stringify(anna.lastMessage())).toContain('https://example.com/rules')
+    await anna.tap('✅ Принимаю')
+    await anna.tap('Оставить «Анна»')
+    await anna.tap('Пропустить')
+    await anna.tap('Пропустить')
+    expect(anna.lastText()).toContain('Готово, Анна, вы в программе!')
+    expect(anna.lastText()).not.toContain('начислено')
+    expect(await entriesOf(world, anna)).toEqual([])
   })
 })
 
