@@ -1,4 +1,4 @@
-import { Double, Int32, Long, Timestamp } from 'mongodb'
+import { Decimal128, Double, Int32, Long, Timestamp } from 'mongodb'
 import type { Document } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loose, openTestDb } from './support.ts'
@@ -69,6 +69,28 @@ describe('update operators', () => {
     const rawDouble = await c.findOne({ _id: seq }, { promoteValues: false })
     expect((rawDouble?.n as { _bsontype: string })._bsontype).toBe('Double')
     expect((await failure({ s: 'x' }, { $inc: { s: 1 } })).code).toBe(14)
+  })
+
+  it('does decimal arithmetic exactly for Decimal128 (money)', async () => {
+    const r = await apply(
+      {
+        a: Decimal128.fromString('0.1'),
+        b: Decimal128.fromString('1.50'),
+        c: Decimal128.fromString('19.99'),
+      },
+      { $inc: { a: Decimal128.fromString('0.2'), b: 1 }, $mul: { c: 3 } },
+    )
+    expect([r?.a, r?.b, r?.c].map(String)).toEqual(['0.3', '2.50', '59.97'])
+    const agg = await t.db
+      .collection('money')
+      .insertMany([{ v: Decimal128.fromString('0.1') }, { v: Decimal128.fromString('0.2') }, { v: 1 }])
+      .then(() =>
+        t.db
+          .collection('money')
+          .aggregate([{ $group: { _id: null, s: { $sum: '$v' } } }])
+          .toArray(),
+      )
+    expect(String(agg[0]?.s)).toBe('1.3')
   })
 
   it('$min / $max / $rename / $currentDate', async () => {

@@ -76,6 +76,29 @@ function cmpPlain(a: number, b: number): number {
   return an ? -1 : 1
 }
 
+/**
+ * Exact decimal addition or multiplication (Decimal128 with any numeric): MongoDB computes these
+ * in decimal, so 0.1 + 0.2 is exactly 0.3 and trailing zeros of the scale are kept (1.50 + 1 = 2.50).
+ */
+export function decimalArith(a: unknown, b: unknown, op: '+' | '*'): Decimal128 {
+  const x = exactOf(a)
+  const y = exactOf(b)
+  if (!x || !y) {
+    const r = op === '+' ? toNumber(a) + toNumber(b) : toNumber(a) * toNumber(b)
+    return Decimal128.fromString(Number.isNaN(r) ? 'NaN' : r > 0 ? 'Infinity' : '-Infinity')
+  }
+  let digits: bigint
+  let exp: number
+  if (op === '*') {
+    digits = x.digits * y.digits
+    exp = x.exp + y.exp
+  } else {
+    exp = Math.min(x.exp, y.exp)
+    digits = x.digits * 10n ** BigInt(x.exp - exp) + y.digits * 10n ** BigInt(y.exp - exp)
+  }
+  return Decimal128.fromStringWithRounding(`${digits}E${exp}`)
+}
+
 /** A canonical string for a numeric value: numerically equal values of any BSON type share it. */
 export function numericKey(v: unknown): string {
   if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v)

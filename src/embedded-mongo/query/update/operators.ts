@@ -1,6 +1,13 @@
 import { Long, Timestamp } from 'bson'
 import { compareValues, valueKey } from '../../bson/compare.ts'
-import { compareNumbers, isNumeric, makeNumber, numericKind, toNumber } from '../../bson/numbers.ts'
+import {
+  compareNumbers,
+  decimalArith,
+  isNumeric,
+  makeNumber,
+  numericKind,
+  toNumber,
+} from '../../bson/numbers.ts'
 import { ErrorCode, MongoCommandError } from '../../errors.ts'
 import { compileFilter, equalsTest, isOperatorObject } from '../matcher.ts'
 import { isPlainObject } from '../paths.ts'
@@ -28,11 +35,7 @@ function typeError(
 export function arith(a: unknown, b: unknown, op: '+' | '*'): unknown {
   const ka = numericKind(a)
   const kb = numericKind(b)
-  if (ka === 'decimal' || kb === 'decimal') {
-    const x = toNumber(a)
-    const y = toNumber(b)
-    return makeNumber(op === '+' ? x + y : x * y, 'decimal')
-  }
+  if (ka === 'decimal' || kb === 'decimal') return decimalArith(a, b, op)
   if ((ka === 'long' || kb === 'long') && ka !== 'double' && kb !== 'double') {
     const x = BigInt(numericText(a))
     const y = BigInt(numericText(b))
