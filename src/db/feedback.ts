@@ -24,6 +24,8 @@ export interface Feedback {
   readonly customerId: string
   readonly score: number
   readonly comment: string | null
+  /** True from the score until the "why?" step ends (comment, Skip, or the customer moved on). */
+  readonly awaitingComment: boolean
   readonly outletId: string
   readonly staffId: string | null
   readonly createdAt: Date
@@ -36,10 +38,10 @@ export interface Feedback {
   readonly customerAnsweredAt: Date | null
 }
 
-/** What is known when the customer finished the "why?" step. */
+/** What is known right after the score (the comment comes later, see `finishComment`). */
 export type NewFeedback = Pick<
   Feedback,
-  'ref' | 'surveyId' | 'customerId' | 'score' | 'comment' | 'outletId' | 'staffId' | 'createdAt'
+  'ref' | 'surveyId' | 'customerId' | 'score' | 'outletId' | 'staffId' | 'createdAt'
 >
 
 /** The outcome of a compare-and-set on the thread: whether this call wrote, and the feedback as stored. */
@@ -47,8 +49,10 @@ export type ThreadWrite = { readonly written: boolean; readonly feedback: Feedba
 
 /** Feedback threads in MongoDB (`nps_feedback`, `_id` = survey ref). */
 export interface FeedbackRepository {
-  /** Stores the feedback once; a second call returns the first one unchanged. */
+  /** Stores the feedback once, awaiting its comment; a second call returns the first one unchanged. */
   open(feedback: NewFeedback): Promise<Feedback>
+  /** Ends the wait for the comment once (null: none given); null when there was no wait. */
+  finishComment(ref: string, comment: string | null): Promise<Feedback | null>
   find(ref: string): Promise<Feedback | null>
   addAlert(ref: string, alert: FeedbackAlert): Promise<void>
   /** Stores the owner's reply only while nobody replied (compare-and-set). */
@@ -70,6 +74,7 @@ const schema = new Schema<FeedbackDoc>(
     customerId: { type: String, required: true, index: true },
     score: { type: Number, required: true },
     comment: { type: String, default: null },
+    awaitingComment: { type: Boolean, default: false },
     outletId: { type: String, required: true },
     staffId: { type: String, default: null },
     createdAt: { type: Date, required: true },
@@ -96,6 +101,7 @@ function toFeedback(doc: FeedbackDoc): Feedback {
     customerId: doc.customerId,
     score: doc.score,
     comment: doc.comment ?? null,
+    awaitingComment: doc.awaitingComment ?? false,
     outletId: doc.outletId,
     staffId: doc.staffId ?? null,
     createdAt: doc.createdAt,
@@ -142,6 +148,8 @@ export async function createFeedbackRepository(connection: Connection): Promise<
         {
           $setOnInsert: {
             ...rest,
+            comment: null,
+            awaitingComment: true,
             alerts: [],
             handledBy: null,
             handledAt: null,
@@ -157,6 +165,10 @@ export async function createFeedbackRepository(connection: Connection): Promise<
       return stored
     },
     find,
+    async finishComment(ref, comment) {
+      const result = await compareAndSet(ref, { awaitingComment: true }, { awaitingComment: false, comment })
+      return result?.written ? result.feedback : null
+    },
     async addAlert(ref, alert) {
       await model.updateOne({ _id: ref }, { $push: { alerts: alert } })
     },

@@ -2,7 +2,7 @@ import { addLocalDays, localDate, atLocalTime } from '../domain/calendar.ts'
 import { DAY_MS, type Clock } from '../domain/clock.ts'
 import { DomainError } from '../domain/errors.ts'
 import { decideDelivery } from '../domain/messaging-policy.ts'
-import { npsBy, npsOf, type NpsSummary } from '../domain/nps.ts'
+import { npsBy, npsCategory, npsOf, type NpsSummary } from '../domain/nps.ts'
 import { createNpsService, type ScoreOutcome } from '../domain/nps-service.ts'
 import type { Purchase } from '../domain/ports/purchase-repository.ts'
 import type { Program } from '../domain/program.ts'
@@ -242,24 +242,33 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
     },
 
     /**
-     * Opens the feedback thread of a detractor's answer once the "why?" step is over (comment
-     * or not); null for other answers. A second call returns the same thread.
+     * Opens the feedback thread of a detractor's score at once, awaiting the comment; null for
+     * other answers. A second call returns the same thread.
      */
     async openFeedback(ref: string): Promise<FeedbackDetails | null> {
       const survey = await surveyOfRef(ref)
       const answer = survey.answer
-      if (answer === null || answer.score > 6) return null
+      if (answer === null || npsCategory(answer.score) !== 'detractor') return null
       const opened = await feedback.open({
         ref: survey.ref,
         surveyId: survey.id,
         customerId: survey.customerId,
         score: answer.score,
-        comment: answer.comment,
         outletId: survey.outletId,
         staffId: survey.staffId,
         createdAt: clock.now(),
       })
       return feedbackDetails(opened)
+    },
+
+    /**
+     * The "why?" step is over: the detractor's thread takes the stored comment (or none). Null
+     * when there is no thread or it was finished before, so owners are updated once.
+     */
+    async finishFeedback(ref: string): Promise<FeedbackDetails | null> {
+      const survey = await surveyOfRef(ref)
+      const finished = await feedback.finishComment(survey.ref, survey.answer?.comment ?? null)
+      return finished ? feedbackDetails(finished) : null
     },
 
     feedbackDetails,

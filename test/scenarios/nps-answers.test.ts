@@ -42,6 +42,10 @@ describe('a detractor and the owner', () => {
     await anna.user.tap('3')
     expect(anna.user.lastText()).toContain('Что пошло не так?')
     expect(anna.user.inlineButtons()).toEqual(['Пропустить'])
+    // Owners learn at once; the comment is added when the customer has written it.
+    const early = await owner.waitFor('Низкая оценка: 3 из 10')
+    expect(early.text).toContain('Клиент ещё пишет комментарий')
+    expect(owner.inlineButtons()).toEqual(['✍️ Ответить'])
     // The question now shows the score and takes no second answer.
     const question = anna.user.messages().find((message) => message.message_id === anna.question.message_id)
     expect(question?.text).toContain('Ваша оценка: 3')
@@ -56,7 +60,8 @@ describe('a detractor and the owner', () => {
       comment: 'Кофе был холодный, ждали 20 минут',
     })
 
-    const alert = await owner.waitFor('Низкая оценка: 3 из 10')
+    const alert = await owner.waitFor('Комментарий: Кофе был холодный')
+    expect(alert.message_id).toBe(early.message_id)
     expect(alert.text).toContain('Клиент: Анна')
     expect(alert.text).toContain('Точка: У парка')
     expect(alert.text).toContain('Сотрудник: Ольга')
@@ -295,7 +300,7 @@ describe('the comment', () => {
     await anna.user.send(long)
     expect((await storedSurvey(world, anna.purchase.id))?.answer?.comment).toBe(long)
     const alert = await owner.waitFor('Низкая оценка: 5 из 10')
-    expect(alert.text).toContain('Комментарий — в сообщении выше.')
+    expect(alert.text).toContain('Комментарий — в отдельном сообщении.')
     expect(owner.texts()).toContain(long)
   })
 })

@@ -2,7 +2,7 @@ import { createConversation, type Conversation } from '@grammyjs/conversations'
 import { InlineKeyboard, type Context as BaseContext } from 'grammy'
 import type { i18n } from 'i18next'
 import type { Context } from '../context.ts'
-import { forwardAnswerToOwner, markAlertsHandled, sendReplyToCustomer } from '../features/nps-messages.ts'
+import { forwardAnswerToOwner, refreshAlerts, sendReplyToCustomer } from '../features/nps-messages.ts'
 import { npsCancelButton } from '../features/nps-views.ts'
 import { languageOf } from '../features/staff-views.ts'
 import { npsMessageDeps } from './nps-why.ts'
@@ -76,7 +76,7 @@ export function createNpsThreadConversation(i18n: i18n) {
           if (result === null) return { kind: 'closed' }
           if (!result.written) return { kind: 'taken', name: result.feedback.handledBy?.name ?? '' }
           const delivered = await sendReplyToCustomer(deps, result.feedback)
-          await markAlertsHandled(deps, result.feedback)
+          await refreshAlerts(deps, result.feedback)
           return delivered ? { kind: 'sent', name } : { kind: 'undelivered' }
         }
         const result = await nps.answerReply(ref, from.id, text)

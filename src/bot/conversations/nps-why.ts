@@ -4,7 +4,7 @@ import type { i18n } from 'i18next'
 import type { NpsCategory } from '../../domain/nps.ts'
 import { followUpKey } from '../../domain/nps.ts'
 import type { Context } from '../context.ts'
-import { alertOwners, type NpsMessageDeps } from '../features/nps-messages.ts'
+import { completeAlerts, type NpsMessageDeps } from '../features/nps-messages.ts'
 import { npsSkipButton } from '../features/nps-views.ts'
 import { inviteLink } from '../features/invite.ts'
 import { languageOf } from '../features/staff-views.ts'
@@ -34,7 +34,8 @@ export function npsMessageDeps(ctx: Context, i18n: i18n): NpsMessageDeps {
  * Voice messages, stickers and photos get a polite request for text; a long text is stored whole.
  * A command ends the step without a comment and is then handled as usual; other buttons are
  * handled as usual while the question keeps waiting.
- * Then: thanks; a promoter gets the invite link; a detractor's answer alerts the owners at once.
+ * Then: thanks; a promoter gets the invite link; a detractor's comment (or that there is none)
+ * is added to the owners' alerts, sent at the score.
  */
 export function createNpsWhyConversation(i18n: i18n) {
   return createConversation<Context, BaseContext>(
@@ -75,8 +76,8 @@ export function createNpsWhyConversation(i18n: i18n) {
       const referralCode = await conversation.external(async (outer) => {
         if (answer.kind === 'comment' && from !== undefined)
           await outer.services.nps.comment(ref, from, answer.text)
-        const details = await outer.services.nps.openFeedback(ref)
-        if (details) await alertOwners(npsMessageDeps(outer, i18n), details)
+        const details = await outer.services.nps.finishFeedback(ref)
+        if (details) await completeAlerts(npsMessageDeps(outer, i18n), details)
         const program = outer.config.program
         return category === 'promoter' && program.referral.enabled && from !== undefined
           ? outer.services.nps.referralCodeOf(from)

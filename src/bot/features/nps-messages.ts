@@ -5,7 +5,7 @@ import type { Feedback } from '../../db/feedback.ts'
 import type { StoredSurvey } from '../../db/surveys.ts'
 import type { Services } from '../../services.ts'
 import type { FeedbackDetails } from '../../services/nps.ts'
-import { DEFAULT_LANGUAGE } from '../i18n/index.ts'
+import { DEFAULT_LANGUAGE, escapeHtml } from '../i18n/index.ts'
 import {
   ALERT_COMMENT_INLINE_MAX,
   alertText,
@@ -94,39 +94,61 @@ async function ownerLanguage(deps: NpsMessageDeps, ownerId: number): Promise<str
   return record?.language ?? DEFAULT_LANGUAGE
 }
 
+/** Reply under an alert while nobody has answered the customer; nothing once handled. */
+function alertKeyboard(deps: NpsMessageDeps, feedback: Feedback, lang: string): InlineKeyboard {
+  const keyboard = new InlineKeyboard()
+  if (feedback.handledBy !== null) return keyboard
+  const t = deps.i18n.getFixedT(languageOf(lang))
+  return keyboard.text(t('nps_owner.button_reply'), npsReplyButton.encode(feedback.ref))
+}
+
 /**
- * Tells every owner about a detractor at once: score, comment, customer, outlet and staff member,
- * with a Reply button. A comment too long to fit goes first, in a message of its own.
+ * Tells every owner about a detractor at once, right after the score: score, customer, outlet and
+ * staff member, with a Reply button; the comment is added when the customer has written it.
  */
 export async function alertOwners(deps: NpsMessageDeps, details: FeedbackDetails): Promise<void> {
   const { feedback } = details
   for (const ownerId of deps.ownerIds) {
     const lang = await ownerLanguage(deps, ownerId)
-    if (feedback.comment !== null && feedback.comment.length > ALERT_COMMENT_INLINE_MAX) {
-      await notify(deps, ownerId, lang, () => feedback.comment as string)
-    }
     const messageId = await notify(deps, ownerId, lang, (t) => alertText(t, deps.program, details), {
-      reply_markup: new InlineKeyboard().text(
-        deps.i18n.getFixedT(languageOf(lang))('nps_owner.button_reply'),
-        npsReplyButton.encode(feedback.ref),
-      ),
+      reply_markup: alertKeyboard(deps, feedback, lang),
     })
     if (messageId !== null)
       await deps.services.nps.addAlert(feedback.ref, { chatId: ownerId, messageId, lang })
   }
 }
 
-/** Rewrites every owner's alert to say who handled it, without the Reply button. */
-export async function markAlertsHandled(deps: NpsMessageDeps, feedback: Feedback): Promise<void> {
+/**
+ * Rewrites every owner's alert from the thread as stored: the comment once given, who handled it
+ * (the Reply button then goes).
+ */
+export async function refreshAlerts(deps: NpsMessageDeps, feedback: Feedback): Promise<void> {
   const details = await deps.services.nps.feedbackDetails(feedback)
   for (const alert of feedback.alerts) {
     const t = deps.i18n.getFixedT(languageOf(alert.lang))
     await deps.api
       .editMessageText(alert.chatId, alert.messageId, alertText(t, deps.program, details), {
-        reply_markup: new InlineKeyboard(),
+        reply_markup: alertKeyboard(deps, feedback, alert.lang),
       })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not mark an NPS alert handled'))
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not update an NPS alert'))
   }
+}
+
+/**
+ * The detractor finished the "why?" step: a comment too long for the alert goes to each owner as a
+ * reply to their alert, then every alert shows the comment (or that there is none).
+ */
+export async function completeAlerts(deps: NpsMessageDeps, details: FeedbackDetails): Promise<void> {
+  const { feedback } = details
+  const comment = feedback.comment
+  if (comment !== null && comment.length > ALERT_COMMENT_INLINE_MAX) {
+    for (const alert of feedback.alerts) {
+      await deps.api
+        .sendMessage(alert.chatId, escapeHtml(comment), { reply_parameters: { message_id: alert.messageId } })
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not send a long NPS comment'))
+    }
+  }
+  await refreshAlerts(deps, feedback)
 }
 
 /** The owner's reply, in the customer's chat, with a button to answer it once. False when it did not arrive. */

@@ -76,7 +76,10 @@ export function staffText(t: TFunction, label: StaffLabel): string {
 /** Longest comment kept inside the alert itself; a longer one goes in a message of its own before it. */
 export const ALERT_COMMENT_INLINE_MAX = 3000
 
-/** The owner's alert about a detractor: score, customer, outlet, staff member, comment, who handled it. */
+/**
+ * The owner's alert about a detractor: score, customer, outlet, staff member, the comment (or that
+ * the customer is still writing it), who handled it.
+ */
 export function alertText(t: TFunction, program: Program, details: FeedbackDetails): string {
   const { feedback, customer, staff } = details
   const comment = feedback.comment
@@ -87,11 +90,13 @@ export function alertText(t: TFunction, program: Program, details: FeedbackDetai
       outlet: outletName(program, feedback.outletId),
       staff: staffText(t, staff),
     }),
-    comment === null
-      ? t('nps_owner.no_comment')
-      : comment.length > ALERT_COMMENT_INLINE_MAX
-        ? t('nps_owner.comment_above')
-        : t('nps_owner.comment', { comment }),
+    feedback.awaitingComment
+      ? t('nps_owner.comment_pending')
+      : comment === null
+        ? t('nps_owner.no_comment')
+        : comment.length > ALERT_COMMENT_INLINE_MAX
+          ? t('nps_owner.comment_separate')
+          : t('nps_owner.comment', { comment }),
   ]
   if (feedback.handledBy) {
     lines.push(t('nps_owner.handled_by', { name: feedback.handledBy.name }))

@@ -2,14 +2,15 @@ import { Composer } from 'grammy'
 import type { i18n } from 'i18next'
 import { isDomainError, translationKeyOf } from '../../domain/errors.ts'
 import { createNpsThreadConversation, NPS_THREAD } from '../conversations/nps-thread.ts'
-import { createNpsWhyConversation, NPS_WHY } from '../conversations/nps-why.ts'
+import { createNpsWhyConversation, npsMessageDeps, NPS_WHY } from '../conversations/nps-why.ts'
 import type { Context } from '../context.ts'
+import { alertOwners } from './nps-messages.ts'
 import { npsAnswerButton, npsCancelButton, npsScoreButton, npsSkipButton, questionText } from './nps-views.ts'
 
 /**
  * The customer's side of NPS: a score tap (once per survey: a second tap, an expired or someone
- * else's survey and a forged button change nothing and get a short answer), then the "why?"
- * step; and the Answer button under an owner's reply. Installs both NPS conversations, so it is
+ * else's survey and a forged button change nothing and get a short answer), owners alerted at
+ * once about a detractor, then the "why?" step; and the Answer button under an owner's reply. Installs both NPS conversations, so it is
  * mounted before {@link createOwnerNpsFeature}.
  */
 export function createNpsFeature(i18n: i18n): Composer<Context> {
@@ -36,6 +37,8 @@ export function createNpsFeature(i18n: i18n): Composer<Context> {
           `${questionText(ctx.t, ctx.config.program)}\n\n${ctx.t('nps.your_score', { score: outcome.survey.answer?.score })}`,
         )
         .catch(() => undefined)
+      const feedback = await ctx.services.nps.openFeedback(tap.ref)
+      if (feedback) await alertOwners(npsMessageDeps(ctx, i18n), feedback)
       await ctx.conversation.exit(NPS_WHY)
       await ctx.conversation.enter(NPS_WHY, tap.ref, outcome.category)
     } catch (error) {
