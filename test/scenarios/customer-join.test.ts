@@ -106,11 +106,13 @@ describe('joining in Russian', () => {
     expect(customer?.birthday).toEqual({ day: 29, month: 2, year: null })
   })
 
-  it('refuses an empty-looking or too long name', async () => {
+  it('refuses a too long name and a second tap on the consent button as a name', async () => {
     const world = await createWorld()
     const anna = world.user({ id: 2004, first_name: 'Анна', language_code: 'ru' })
     await anna.send('/start')
     await anna.tap('✅ Принимаю')
+    await anna.send('✅ Принимаю')
+    expect(anna.lastText()).toBe('Напишите имя текстом или нажмите кнопку внизу.')
     await anna.send('А'.repeat(41))
     expect(anna.lastText()).toBe('Имя должно быть от 1 до 40 символов. Напишите ещё раз.')
     await anna.send('<b>Аня</b>')

@@ -139,7 +139,8 @@ export function createJoinFeature(deps: ConversationDependencies): Composer<Cont
         }),
       async (answer) => {
         const text = answer.message?.text
-        if (text === undefined) {
+        // A double tap on "I agree" arrives here: it is a button, not a name.
+        if (text === undefined || text === agree) {
           await say(t('join.name_hint'))
           return null
         }
