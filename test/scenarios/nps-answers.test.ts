@@ -189,6 +189,21 @@ describe('the "why?" question in both languages', () => {
   })
 })
 
+describe('leaving the "why?" step', () => {
+  it('a command ends it without a comment and is answered as usual; later text is not a comment', async () => {
+    const { world, clock } = await createNpsWorld()
+    const anna = await surveyedCustomer(world, clock, { id: 7310, first_name: 'Анна', language_code: 'ru' })
+    await anna.user.tap('7')
+    const mark = anna.user.mark()
+    await anna.user.send('/help')
+    const texts = anna.user.textsSince(mark)
+    expect(texts[0]).toBe('Спасибо за ответ! Он помогает нам становиться лучше.')
+    expect(texts[1]).toContain('Что умеет бот')
+    await anna.user.send('А вот и комментарий')
+    expect((await storedSurvey(world, anna.purchase.id))?.answer).toMatchObject({ score: 7, comment: null })
+  })
+})
+
 describe('one answer per survey', () => {
   it('a second tap, a forged score and someone else’s survey change nothing', async () => {
     const { world, clock } = await createNpsWorld()

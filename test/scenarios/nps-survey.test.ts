@@ -3,6 +3,7 @@ import { deliverSurvey } from '../../src/bot/features/nps-messages.ts'
 import { defineNpsSurveyJob } from '../../src/jobs/nps-survey.ts'
 import { createScheduler } from '../../src/jobs/scheduler.ts'
 import { useInfrastructure } from '../support/world.ts'
+import { cardLink, hireBarista, joinedCustomer as joinedStaffCustomer } from './staff-fixtures.ts'
 import {
   advance,
   createNpsWorld,
@@ -66,6 +67,30 @@ describe('the survey after a purchase', () => {
     await runSurveyJobNow(world, `nps:${purchase.id}`)
     await runSurveyJobNow(world, `nps:${purchase.id}`)
     expect(surveyMessages(anna.user)).toHaveLength(1)
+  })
+
+  it('a purchase recorded in the barista’s dialog brings the survey, attributed to the barista', async () => {
+    const { world, clock } = await createNpsWorld()
+    const { barista } = await hireBarista(world, { id: 7009, first_name: 'Борис', language_code: 'ru' })
+    const anna = world.user({ ...ANNA, id: 7109 })
+    const customer = await joinedStaffCustomer(world, anna)
+    await barista.openLink(cardLink(world, customer))
+    await barista.tap('🧾 Покупка')
+    await barista.send('350')
+    await barista.tap('Пропустить')
+    await barista.tap('Без списания')
+    expect(barista.lastText()).toContain('✅ Покупка')
+
+    const purchase = await world.app.services.purchases.lastOf(customer.id)
+    expect(purchase).not.toBeNull()
+    expect(await storedSurvey(world, purchase!.id)).toMatchObject({
+      outletId: 'center',
+      staffId: '7009',
+      touchpoint: 'purchase',
+    })
+    await advance(world, clock, 2 * HOUR)
+    await anna.waitFor('Насколько вероятно, что вы порекомендуете Кофейня Зерно другу?')
+    expect(surveyMessages(anna)).toHaveLength(1)
   })
 
   it('two workers on one database send a due survey once', async () => {
