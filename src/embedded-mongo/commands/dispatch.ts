@@ -3,6 +3,7 @@ import { ErrorCode, MongoCommandError, toCommandError } from '../errors.ts'
 import { WriteUnit } from '../storage/engine.ts'
 import type { Transaction } from '../storage/transaction.ts'
 import { DirectView } from '../storage/views.ts'
+import type { CollectionView } from '../storage/views.ts'
 import type { CommandContext, CommandHandler, ConnectionInfo, ServerState } from './context.ts'
 import { lsidKeyOf, txnNumberOf } from './sessions.ts'
 import type { SessionState } from './sessions.ts'
@@ -37,7 +38,27 @@ export interface SessionInfo {
 }
 
 const handlers = new Map<string, CommandHandler>()
-const sessionInfo = new WeakMap<CommandContext, SessionInfo>()
+
+/** The context of one command (a class, so running a command allocates no closures). */
+class Context implements CommandContext {
+  constructor(
+    readonly state: ServerState,
+    readonly db: string,
+    readonly body: Doc,
+    readonly conn: ConnectionInfo,
+    readonly unit: WriteUnit,
+    readonly txn: Transaction | null,
+    readonly lsidKey: string | null,
+    readonly session: SessionState | null,
+    readonly txnNumber: bigint | null,
+  ) {}
+
+  view(collection: string): CollectionView {
+    return this.txn
+      ? this.txn.view(this.db, collection)
+      : new DirectView(this.state.engine, this.db, collection, this.unit)
+  }
+}
 
 /** Registers command handlers by name. */
 export function registerCommands(table: Record<string, CommandHandler>): void {
@@ -46,7 +67,9 @@ export function registerCommands(table: Record<string, CommandHandler>): void {
 
 /** The session and txnNumber a command carried (for commit/abort/endSessions). */
 export function sessionOf(ctx: CommandContext): SessionInfo {
-  return sessionInfo.get(ctx) ?? { session: null, txnNumber: null }
+  return ctx instanceof Context
+    ? { session: ctx.session, txnNumber: ctx.txnNumber }
+    : { session: null, txnNumber: null }
 }
 
 /** Runs one command and returns its reply document (errors become `{ok: 0, ...}` replies). */
@@ -83,18 +106,7 @@ export async function runCommand(
     if (retryable && session?.lastWrite && session.lastWrite.txnNumber === txnNumber)
       return session.lastWrite.reply
     const unit = new WriteUnit()
-    const activeTxn = txn
-    const ctx: CommandContext = {
-      state,
-      db,
-      body,
-      conn,
-      unit,
-      txn: activeTxn,
-      lsidKey,
-      view: (coll) => (activeTxn ? activeTxn.view(db, coll) : new DirectView(state.engine, db, coll, unit)),
-    }
-    sessionInfo.set(ctx, { session, txnNumber })
+    const ctx = new Context(state, db, body, conn, unit, txn, lsidKey, session, txnNumber)
     let reply = handler(ctx)
     if (reply instanceof Promise) reply = await reply
     if (unit.ops.length > 0) await state.commit(unit)

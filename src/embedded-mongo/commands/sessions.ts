@@ -21,11 +21,10 @@ export function lsidKeyOf(lsid: unknown): string | null {
   const id = (lsid as { id?: { buffer?: Uint8Array; position?: number } }).id
   const bytes = id?.buffer
   if (!bytes) return null
-  // The UUID bytes as char codes: cheap to build, only used as a map key.
+  // The UUID bytes as a latin1 string: cheap to build, only used as a map key.
   const n = id.position ?? bytes.length
-  let key = ''
-  for (let i = 0; i < n; i++) key += String.fromCharCode(bytes[i] as number)
-  return key
+  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1', 0, n)
+  return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1')
 }
 
 /** Converts a txnNumber (Long or number) to bigint. */

@@ -9,8 +9,7 @@ export function writeErrorEntry(index: number, err: unknown): Doc {
 
 /** Builds the reply of a write command (`n`, `writeErrors` only when there are some). */
 export function writeReply(fields: Doc, writeErrors: Doc[]): Doc {
-  const reply: Doc = { ...fields }
-  if (writeErrors.length) reply.writeErrors = writeErrors
-  reply.ok = 1
-  return reply
+  if (writeErrors.length) fields.writeErrors = writeErrors
+  fields.ok = 1
+  return fields
 }
