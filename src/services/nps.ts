@@ -1,8 +1,7 @@
-import { addLocalDays, localDate, atLocalTime } from '../domain/calendar.ts'
-import { DAY_MS, type Clock } from '../domain/clock.ts'
+import type { Clock } from '../domain/clock.ts'
 import { DomainError } from '../domain/errors.ts'
 import { decideDelivery } from '../domain/messaging-policy.ts'
-import { npsBy, npsCategory, npsOf, type NpsSummary } from '../domain/nps.ts'
+import { npsCategory } from '../domain/nps.ts'
 import { createNpsService, type ScoreOutcome } from '../domain/nps-service.ts'
 import type { Purchase } from '../domain/ports/purchase-repository.ts'
 import type { Program } from '../domain/program.ts'
@@ -10,6 +9,7 @@ import type { Customer, CustomerRepository } from '../db/customers.ts'
 import type { Feedback, FeedbackHandler, FeedbackRepository, ThreadWrite } from '../db/feedback.ts'
 import type { StaffRepository } from '../db/staff.ts'
 import type { MongoSurveyRepository, StoredSurvey } from '../db/surveys.ts'
+import { createNpsReport } from './nps-report.ts'
 
 /** Asks the job scheduler to try delivering a survey at `at` (idempotent per survey). */
 export type ScheduleSurveyDelivery = (surveyId: string, at: Date) => Promise<void>
@@ -48,21 +48,6 @@ export type StaffLabel =
   | { readonly kind: 'owner' }
   | { readonly kind: 'unknown'; readonly id: string }
   | { readonly kind: 'none' }
-
-/** `/nps` periods: since local midnight, the last 7 or 30 days, since the 1st of the local month. */
-export const NPS_PERIODS = ['today', '7d', '30d', 'month'] as const
-export type NpsPeriod = (typeof NPS_PERIODS)[number]
-
-/** The score of a period with its splits; each split keeps groups in order of outlet, staff, touchpoint. */
-export interface NpsReport {
-  readonly period: NpsPeriod
-  readonly from: Date
-  readonly to: Date
-  readonly overall: NpsSummary
-  readonly byOutlet: ReadonlyMap<string, NpsSummary>
-  readonly byStaff: ReadonlyMap<string, NpsSummary>
-  readonly byTouchpoint: ReadonlyMap<string, NpsSummary>
-}
 
 /** What the owner's alert about a detractor shows. */
 export interface FeedbackDetails {
@@ -304,45 +289,9 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
     staffLabel,
 
     /** NPS of the period with counts, split by outlet, staff member and touchpoint. */
-    async report(period: NpsPeriod): Promise<NpsReport> {
-      const to = clock.now()
-      const from = periodStart(period, to, program.timeZone)
-      const groups = await surveys.answerGroups(from, to)
-      const answers = groups.flatMap((group) => Array.from({ length: group.count }, () => group))
-      return {
-        period,
-        from,
-        to,
-        overall: npsOf(answers),
-        byOutlet: npsBy(answers, (answer) => answer.outletId),
-        byStaff: npsBy(answers, (answer) => answer.staffId),
-        byTouchpoint: npsBy(answers, (answer) => answer.touchpoint),
-      }
-    },
+    report: createNpsReport({ surveys, clock, program }),
   }
 }
 
 /** The service made by {@link createNpsFeedbackService}. */
 export type NpsFeedbackService = ReturnType<typeof createNpsFeedbackService>
-
-/** True for a `/nps` period argument. */
-export function isNpsPeriod(value: string): value is NpsPeriod {
-  return (NPS_PERIODS as readonly string[]).includes(value)
-}
-
-/** Where a period starts: local midnight today, now - 7 or 30 days, or local midnight on the 1st. */
-export function periodStart(period: NpsPeriod, now: Date, timeZone: string): Date {
-  const midnight = { hour: 0, minute: 0 }
-  switch (period) {
-    case 'today':
-      return atLocalTime(localDate(now, timeZone), midnight, timeZone)
-    case '7d':
-      return new Date(now.getTime() - 7 * DAY_MS)
-    case '30d':
-      return new Date(now.getTime() - 30 * DAY_MS)
-    case 'month': {
-      const today = localDate(now, timeZone)
-      return atLocalTime(addLocalDays(today, 1 - today.day), midnight, timeZone)
-    }
-  }
-}

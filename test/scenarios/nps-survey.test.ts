@@ -93,6 +93,26 @@ describe('the survey after a purchase', () => {
     expect(surveyMessages(anna)).toHaveLength(1)
   })
 
+  it('a restart between the purchase and the survey changes nothing: it is asked once, on time', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7010, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7110 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    await world.restart()
+    await advance(world, clock, 2 * HOUR)
+    await anna.user.waitFor('Насколько вероятно')
+    await anna.user.tap('9')
+    await world.restart()
+    const mark = anna.user.mark()
+    await anna.user.send('Вкусный кофе') // the why? step resumes from the database
+    expect(anna.user.textsSince(mark)[0]).toBe('Спасибо! Нам очень приятно 😊')
+    expect((await storedSurvey(world, purchase.id))?.answer).toMatchObject({
+      score: 9,
+      comment: 'Вкусный кофе',
+    })
+    expect(surveyMessages(anna.user)).toHaveLength(1)
+  })
+
   it('two workers on one database send a due survey once', async () => {
     const { world, clock } = await createNpsWorld()
     const olga = await hireStaff(world, 7002, 'Ольга', 'center')

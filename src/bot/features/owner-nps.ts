@@ -1,7 +1,7 @@
 import { Composer } from 'grammy'
 import { NPS_THREAD } from '../conversations/nps-thread.ts'
 import type { Context } from '../context.ts'
-import { isNpsPeriod, type NpsPeriod } from '../../services/nps.ts'
+import { isNpsPeriod, type NpsPeriod } from '../../services/nps-report.ts'
 import { npsReplyButton, reportText, staffText } from './nps-views.ts'
 
 /** Owners only: staff and customers are told the command is not for them, and nothing happens. */
@@ -46,9 +46,12 @@ export function createOwnerNpsFeature(): Composer<Context> {
       return
     }
     if (thread.handledBy !== null) {
-      const text = ctx.t('nps_owner.already_handled', { name: thread.handledBy.name })
-      await ctx.answerCallbackQuery({ text })
-      await ctx.reply(text)
+      const name = thread.handledBy.name
+      // A toast is plain text: the name goes in as typed; the message is HTML, escaped as usual.
+      await ctx.answerCallbackQuery({
+        text: ctx.t('nps_owner.already_handled', { name, interpolation: { escapeValue: false } }),
+      })
+      await ctx.reply(ctx.t('nps_owner.already_handled', { name }))
       return
     }
     await ctx.answerCallbackQuery()
