@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { MongoClient } from 'mongodb'
 import type { Document } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { waitFor } from './support.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const child = path.join(here, 'fixtures', 'embedded-child.ts')
@@ -45,13 +46,29 @@ async function kill(proc: ChildProcess): Promise<void> {
 
 describe('durability with a dbpath', () => {
   it(
-    'keeps every acknowledged write after SIGKILL, including committed transactions and indexes',
-    { timeout: 40_000 },
+    'keeps every acknowledged write after SIGKILL: compacted snapshot + log, big multi-record writes, transactions, indexes',
+    { timeout: 50_000 },
     async () => {
       const dbpath = path.join(dir, 'db1')
-      let { proc, uri } = await startChild(dbpath)
+      let { proc, uri } = await startChild(dbpath, 256 * 1024)
       let client = await MongoClient.connect(uri, { retryWrites: false, serverSelectionTimeoutMS: 500 })
       let db = client.db('app')
+
+      // Deterministic history, large enough to trigger compaction.
+      const items = db.collection('items')
+      await items.insertMany(
+        Array.from({ length: 2000 }, (_, i) => ({ _id: i, v: i })) as unknown as Document[],
+      )
+      await items.deleteMany({ _id: { $gte: 1000 } } as Document)
+      await items.updateMany({}, { $set: { touched: true } })
+      await items.createIndex({ v: 1 }, { unique: true })
+      for (let i = 0; i < 300; i++) await items.updateOne({ _id: i } as Document, { $inc: { v: 10_000 } })
+      // One write of about 12 MB: journaled as several records that replay all together.
+      const pad = 'p'.repeat(12_000)
+      await db.collection('blobs').insertMany(Array.from({ length: 1000 }, (_, i) => ({ i, pad })))
+      await waitFor(async () => (await readdir(dbpath)).some((f) => f.startsWith('snapshot-')), 10_000)
+
+      // Concurrent acknowledged writes, then SIGKILL in the middle of them.
       await db.collection('users').createIndex({ email: 1 }, { unique: true })
       await db.collection('users').insertOne({ _id: 'seed', email: 'seed@x', n: 0 } as unknown as Document)
       const acked = new Set<number>()
@@ -71,16 +88,13 @@ describe('durability with a dbpath', () => {
                 const session = client.startSession()
                 try {
                   await session.withTransaction(async () => {
-                    await db
-                      .collection('ledger')
-                      .insertOne({ _id: `t${id}`, amount: 1 } as unknown as Document, { session })
-                    await db
-                      .collection('ledger')
-                      .updateOne(
-                        { _id: 'total' } as Document,
-                        { $inc: { sum: 1 } },
-                        { session, upsert: true },
-                      )
+                    const ledger = db.collection('ledger')
+                    await ledger.insertOne({ _id: `t${id}`, amount: 1 } as unknown as Document, { session })
+                    await ledger.updateOne(
+                      { _id: 'total' } as Document,
+                      { $inc: { sum: 1 } },
+                      { session, upsert: true },
+                    )
                   })
                   txnAcked++
                 } finally {
@@ -93,7 +107,7 @@ describe('durability with a dbpath', () => {
           }
         })(),
       )
-      await new Promise((r) => setTimeout(r, 1500))
+      await new Promise((r) => setTimeout(r, 1200))
       await kill(proc)
       stop = true
       await Promise.all(writers)
@@ -103,6 +117,13 @@ describe('durability with a dbpath', () => {
       ;({ proc, uri } = await startChild(dbpath))
       client = await MongoClient.connect(uri)
       db = client.db('app')
+      const again = db.collection('items')
+      expect(await again.countDocuments()).toBe(1000)
+      expect(await again.countDocuments({ touched: true })).toBe(1000)
+      expect(await again.countDocuments({ v: { $gte: 10_000 } })).toBe(300)
+      await expect(again.insertOne({ v: 500 })).rejects.toMatchObject({ code: 11000 })
+      expect(await db.collection('blobs').countDocuments({ pad: { $exists: true } })).toBe(1000)
+
       const stored = new Set(
         (
           await db
@@ -111,8 +132,7 @@ describe('durability with a dbpath', () => {
             .toArray()
         ).map((d) => d._id as unknown as number),
       )
-      const missing = [...acked].filter((id) => !stored.has(id))
-      expect(missing).toEqual([])
+      expect([...acked].filter((id) => !stored.has(id))).toEqual([])
       const seed = await db.collection('users').findOne({ _id: 'seed' } as Document)
       expect(seed?.n).toBeGreaterThanOrEqual(incAcked)
       expect(seed?.n).toBeLessThanOrEqual(incAcked + 8)
@@ -127,41 +147,4 @@ describe('durability with a dbpath', () => {
       await kill(proc)
     },
   )
-
-  it('compacts the journal and replays snapshot plus log after a restart', { timeout: 40_000 }, async () => {
-    const dbpath = path.join(dir, 'db2')
-    let { proc, uri } = await startChild(dbpath, 64 * 1024)
-    let client = await MongoClient.connect(uri)
-    const c = client.db('app').collection('items')
-    await c.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: i, v: i })) as unknown as Document[])
-    // One write of about 12 MB: journaled as several records that replay all together.
-    const pad = 'p'.repeat(12_000)
-    await client
-      .db('app')
-      .collection('blobs')
-      .insertMany(Array.from({ length: 1000 }, (_, i) => ({ i, pad })))
-    await c.deleteMany({ _id: { $gte: 1000 } } as Document)
-    await c.updateMany({}, { $set: { touched: true } })
-    await c.createIndex({ v: 1 }, { unique: true })
-    for (let i = 0; i < 300; i++) await c.updateOne({ _id: i } as Document, { $inc: { v: 10_000 } })
-    await client.close()
-    const files = await readdir(dbpath)
-    expect(files.some((f) => f.startsWith('snapshot-'))).toBe(true)
-    await kill(proc)
-    ;({ proc, uri } = await startChild(dbpath))
-    client = await MongoClient.connect(uri)
-    const again = client.db('app').collection('items')
-    expect(await again.countDocuments()).toBe(1000)
-    expect(await again.countDocuments({ touched: true })).toBe(1000)
-    expect(await again.countDocuments({ v: { $gte: 10_000 } })).toBe(300)
-    expect(
-      await client
-        .db('app')
-        .collection('blobs')
-        .countDocuments({ pad: { $exists: true } }),
-    ).toBe(1000)
-    await expect(again.insertOne({ v: 500 })).rejects.toMatchObject({ code: 11000 })
-    await client.close()
-    await kill(proc)
-  })
 })
