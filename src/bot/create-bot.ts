@@ -2,7 +2,14 @@ import { autoRetry } from '@grammyjs/auto-retry'
 import { conversations } from '@grammyjs/conversations'
 import { sequentialize } from '@grammyjs/runner'
 import { apiThrottler } from '@grammyjs/transformer-throttler'
-import { Bot, session, type StorageAdapter, type Transformer } from 'grammy'
+import {
+  Bot,
+  session,
+  type Context as BaseContext,
+  type NextFunction,
+  type StorageAdapter,
+  type Transformer,
+} from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import type { i18n } from 'i18next'
 import type { Logger } from 'pino'
@@ -76,6 +83,13 @@ const htmlByDefault: Transformer = (prev, method, payload, signal) => {
   return prev(method, payload, signal)
 }
 
+/** Installs the retry and HTML transformers on a conversation's own Api. */
+const withConversationApi = async (ctx: BaseContext, next: NextFunction) => {
+  ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }))
+  ctx.api.config.use(htmlByDefault)
+  await next()
+}
+
 /**
  * Builds the bot: outgoing calls paced and retried (429 retry_after honoured), then the middleware chain
  * (dependencies, duplicate filter, session, language, role, conversations) and the features inside an
@@ -113,7 +127,15 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   bot.use(session({ initial: (): SessionData => ({}), storage: deps.sessionStorage }))
   bot.use(i18nMiddleware(deps.i18n))
   bot.use(resolveRole)
-  bot.use(conversations({ storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never } }))
+  bot.use(
+    conversations({
+      storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never },
+      // A conversation talks through an Api of its own, without the bot's transformers: give it the
+      // retry (429 retry_after, 5xx) and the HTML default. Not the throttler: replayed calls would be
+      // paced again on every step of the conversation, though they never reach Telegram.
+      plugins: [withConversationApi],
+    }),
+  )
 
   const features = bot.errorBoundary(handleBotError)
   // The desk first: its deep links (`/start c-...`, `/start s-...`) must win over the customer's /start.

@@ -48,6 +48,21 @@ describe('Telegram faults', () => {
     expect(attempts.map((call) => call.ok)).toEqual([false, true])
   })
 
+  it('waits out a 429 in the middle of a conversation and carries on with the same step', async () => {
+    const world = await createWorld()
+    const anna = world.user({ id: 1307, first_name: 'Анна', language_code: 'ru' })
+    await anna.send('/start')
+    world.tg.failNext('sendMessage', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      retry_after: 1,
+    })
+    await anna.tap('✅ Принимаю')
+    expect(anna.lastText()).toContain('Как к вам обращаться?')
+    await anna.send('Анна')
+    expect(anna.lastText()).toContain('Поделитесь номером телефона')
+  })
+
   it('retries a 5xx from the Bot API', async () => {
     const world = await createWorld()
     const anna = world.user({ id: 1302, first_name: 'Анна', language_code: 'ru' })
