@@ -39,7 +39,9 @@ export function createNpsFeature(i18n: i18n): Composer<Context> {
         .catch(() => undefined)
       const feedback = await ctx.services.nps.openFeedback(tap.ref)
       if (feedback) await alertOwners(npsMessageDeps(ctx, i18n), feedback)
+      // One NPS step at a time: both conversations are parallel to others, so text goes to this one.
       await ctx.conversation.exit(NPS_WHY)
+      await ctx.conversation.exit(NPS_THREAD)
       await ctx.conversation.enter(NPS_WHY, tap.ref, outcome.category)
     } catch (error) {
       if (!isDomainError(error)) throw error
@@ -64,6 +66,7 @@ export function createNpsFeature(i18n: i18n): Composer<Context> {
       return
     }
     await ctx.answerCallbackQuery()
+    await ctx.conversation.exit(NPS_WHY)
     await ctx.conversation.exit(NPS_THREAD)
     await ctx.conversation.enter(NPS_THREAD, ref, 'customer')
   })

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy'
 import { NPS_THREAD } from '../conversations/nps-thread.ts'
+import { NPS_WHY } from '../conversations/nps-why.ts'
 import type { Context } from '../context.ts'
 import { isNpsPeriod, type NpsPeriod } from '../../services/nps-report.ts'
 import { npsReplyButton, reportText, staffText } from './nps-views.ts'
@@ -55,6 +56,8 @@ export function createOwnerNpsFeature(): Composer<Context> {
       return
     }
     await ctx.answerCallbackQuery()
+    // One NPS step at a time (an owner may also be a surveyed customer).
+    await ctx.conversation.exit(NPS_WHY)
     await ctx.conversation.exit(NPS_THREAD)
     await ctx.conversation.enter(NPS_THREAD, ref, 'owner')
   })
