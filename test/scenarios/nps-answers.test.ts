@@ -143,6 +143,42 @@ describe('a detractor and the owner', () => {
   })
 })
 
+describe('a detractor and the owner in English', () => {
+  it('answer 4 -> "What went wrong?" -> comment -> alert -> reply -> answer, all in English', async () => {
+    const { world, clock } = await createNpsWorld()
+    // The owner reads alerts in the language of their own record (Russian without one).
+    const owner = await joinedCustomer(world, { id: OWNER_ID, first_name: 'Igor', language_code: 'en' })
+    const kate = await surveyedCustomer(world, clock, { id: 7320, first_name: 'Kate', language_code: 'en' })
+    await kate.user.tap('4')
+    expect(kate.user.lastText()).toContain('What went wrong?')
+    expect(kate.user.inlineButtons()).toEqual(['Skip'])
+    await kate.user.send('The music was too loud')
+    expect(kate.user.lastText()).toBe(
+      'Thank you for telling us. We passed your feedback to the owner and will try to put it right.',
+    )
+
+    const alert = await owner.user.waitFor('Low score: 4 of 10')
+    expect(alert.text).toContain('Customer: Kate')
+    expect(alert.text).toContain('Outlet: У парка')
+    expect(alert.text).toContain('Staff: Ольга')
+    expect(alert.text).toContain('Comment: The music was too loud')
+    await owner.user.tap('✍️ Reply')
+    expect(owner.user.lastText()).toContain('Write your reply to the customer (Kate)')
+    await owner.user.send('Sorry, Kate! We turned it down.')
+    expect(owner.user.lastText()).toBe('Reply sent to the customer (Kate).')
+
+    const reply = await kate.user.waitFor('Кофейня Зерно replied to your feedback')
+    expect(reply.text).toContain('Sorry, Kate! We turned it down.')
+    await kate.user.tap('↩️ Answer')
+    await kate.user.send('Thanks, much better now')
+    expect(kate.user.lastText()).toBe('Thank you, your answer was passed to the owner.')
+    const answer = await owner.user.waitFor('The customer (Kate) answered your reply')
+    expect(answer.text).toContain('Thanks, much better now')
+    const edited = owner.user.messages().find((message) => message.message_id === alert.message_id)
+    expect(edited?.text).toContain('✅ Handled: Igor replied')
+  })
+})
+
 describe('a promoter', () => {
   it('answer 10 -> "what did you like most?" -> skip -> thanks and the invite link; no alert', async () => {
     const { world, clock } = await createNpsWorld()
