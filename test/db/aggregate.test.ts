@@ -1,3 +1,4 @@
+import { Double, Long } from 'mongodb'
 import type { Document } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb } from './support.ts'
@@ -163,6 +164,27 @@ describe('aggregation', () => {
       .toArray()
     expect(piped).toEqual([{ who: [{ name: 'Ben' }] }])
     expect(await visits.aggregate([{ $match: { user: 'nobody' } }, { $count: 'n' }]).toArray()).toEqual([])
+  })
+
+  it('evaluates expressions over integer-valued doubles and longs', async () => {
+    const c = t.db.collection('typed')
+    await c.insertOne({ _id: 'd', x: new Double(2), l: Long.fromNumber(40), b: 10.5 } as unknown as Document)
+    await c.updateOne({ _id: 'd' } as unknown as Document, { $inc: { b: -0.5 } })
+    const [row] = await c
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            y: { $add: ['$x', 1] },
+            big: { $gt: ['$x', 1] },
+            z: { $multiply: ['$l', 2] },
+            b: 1,
+          },
+        },
+      ])
+      .toArray()
+    expect(row).toEqual({ y: 3, big: true, z: 80, b: 10 })
+    expect(await c.countDocuments({ $expr: { $and: [{ $eq: ['$b', 10] }, { $lt: ['$x', '$l'] }] } })).toBe(1)
   })
 
   it('uses $expr in find and pipeline-style updates', async () => {
