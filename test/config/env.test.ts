@@ -31,7 +31,13 @@ describe('environment configuration', () => {
   it('should report every wrong field on its own line', () => {
     let error: unknown
     try {
-      parseEnv({ BOT_TOKEN: 'nope', OWNER_IDS: '12,abc', PORT: '99999', MONGODB_URI: 'http://x', LOG_LEVEL: 'loud' })
+      parseEnv({
+        BOT_TOKEN: 'nope',
+        OWNER_IDS: '12,abc',
+        PORT: '99999',
+        MONGODB_URI: 'http://x',
+        LOG_LEVEL: 'loud',
+      })
     } catch (caught) {
       error = caught
     }
@@ -47,7 +53,10 @@ describe('environment configuration', () => {
 
   it('should require a secret with a webhook', () => {
     expect(() =>
-      parseEnv({ BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', WEBHOOK_URL: 'https://x.example/hook' }),
+      parseEnv({
+        BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        WEBHOOK_URL: 'https://x.example/hook',
+      }),
     ).toThrow(/WEBHOOK_SECRET: is required when WEBHOOK_URL is set/)
   })
 
