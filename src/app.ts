@@ -26,6 +26,17 @@ import { createFeedbackRepository } from './db/feedback.ts'
 import { createSurveyRepository } from './db/surveys.ts'
 import { createSurveyDeliveryScheduler, defineNpsSurveyJob } from './jobs/nps-survey.ts'
 import { createNpsFeedbackService } from './services/nps.ts'
+import { holidayAskButtons } from './bot/features/holiday-ask.ts'
+import { createGreetingsRepository } from './db/greetings.ts'
+import { createOutboxRepository } from './db/outbox.ts'
+import { defineBirthdayJob, defineHolidaysJob, defineRemindersJob, scheduleGreetings } from './jobs/greetings.ts'
+import { defineOutboxDispatchJob, scheduleOutboxDispatch } from './jobs/outbox-dispatch.ts'
+import { definePointsExpiryJob, schedulePointsExpiry } from './jobs/points-expiry.ts'
+import { createGreetingsService } from './services/greetings.ts'
+import { createLateSender, createOutboxService } from './services/outbox.ts'
+import { createRemindersService } from './services/reminders.ts'
+import { createReportQueries } from './db/reports.ts'
+import { createReportService } from './services/reports.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -106,6 +117,26 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       scheduleDelivery: createSurveyDeliveryScheduler(scheduler, clock),
       logger,
     })
+    // Greetings and reminders all leave through the outbox; it sends with the bot's api once that exists.
+    const sender = createLateSender()
+    const outbox = createOutboxService({
+      outbox: await createOutboxRepository(connection),
+      customers: repositories.customers,
+      clock,
+      program: config.program,
+      i18n,
+      sender,
+      logger,
+    })
+    const greetingsRepository = await createGreetingsRepository(connection)
+    const messagingDeps = {
+      greetings: greetingsRepository,
+      customers: repositories.customers,
+      ledger,
+      outbox,
+      clock,
+      program: config.program,
+    }
     const services: Services = {
       processedUpdates: createProcessedUpdates(connection),
       clock,
@@ -121,6 +152,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         nps,
       }),
       nps,
+      outbox,
+      greetings: createGreetingsService({ ...messagingDeps, holidayAskButtons }),
+      reminders: createRemindersService(messagingDeps),
+      reports: createReportService({
+        queries: await createReportQueries(connection),
+        clock,
+        program: config.program,
+      }),
     }
     const bot = createBot({
       token: options.token,
@@ -140,6 +179,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     })
     logger.info({ username: bot.botInfo.username }, 'bot identified')
     await registerCommands(bot.api, i18n, logger)
+    sender.bind(bot.api)
 
     defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })
     defineNpsSurveyJob(scheduler, {
@@ -151,8 +191,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       logger,
       clock,
     })
+    defineOutboxDispatchJob(scheduler, { outbox })
+    defineBirthdayJob(scheduler, services)
+    defineHolidaysJob(scheduler, services)
+    defineRemindersJob(scheduler, services)
+    definePointsExpiryJob(scheduler, { ledger })
     await scheduler.start()
     await scheduleExpireRedemptions(scheduler)
+    await scheduleOutboxDispatch(scheduler)
+    await scheduleGreetings(scheduler)
+    await schedulePointsExpiry(scheduler)
     cleanups.push(() => scheduler.stop())
 
     let httpUrl: string | undefined
