@@ -2,6 +2,7 @@ import type { Conversation } from '@grammyjs/conversations'
 import { InlineKeyboard, type Context as BaseContext } from 'grammy'
 import type { TFunction } from 'i18next'
 import { isDomainError, translationKeyOf } from '../../domain/errors.ts'
+import { money, parseMoney, type Currency, type Money } from '../../domain/money.ts'
 import { callbackCodec } from '../callback-data.ts'
 import type { Context } from '../context.ts'
 
@@ -62,6 +63,27 @@ export async function waitForAnswer(conversation: DeskConversation, t: TFunction
  */
 export async function say(ctx: BaseContext, text: string, keyboard?: InlineKeyboard): Promise<void> {
   await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) })
+}
+
+/**
+ * Waits until staff type a valid amount of money (at most `maxAmount` minor units); each refusal is
+ * explained (MONEY.* messages) and the question stays open. Buttons other than Cancel are ignored.
+ */
+export async function askMoney(
+  conversation: DeskConversation,
+  ctx: BaseContext,
+  t: TFunction,
+  limits: { currency: Currency; maxAmount: number },
+): Promise<Money> {
+  for (;;) {
+    const answer = await waitForAnswer(conversation, t)
+    if (answer.kind !== 'text') continue
+    const parsed = parseOrExplain(t, () =>
+      parseMoney(answer.text, limits.currency, { max: money(limits.maxAmount) }),
+    )
+    if (parsed.ok) return parsed.value
+    await say(ctx, parsed.message)
+  }
 }
 
 /** Runs a parser of typed input; a domain refusal becomes its translated message, anything else throws. */

@@ -2,17 +2,17 @@ import { createConversation } from '@grammyjs/conversations'
 import type { Context as BaseContext } from 'grammy'
 import type { i18n } from 'i18next'
 import { formatGiftCode } from '../../domain/gift-certificates.ts'
-import { money, parseMoney } from '../../domain/money.ts'
+import { money } from '../../domain/money.ts'
 import type { Context } from '../context.ts'
 import { languageOf, moneyText, notify, pointsText } from '../features/staff-views.ts'
 import {
   attempt,
   dialogKeyboard,
-  parseOrExplain,
   say,
   waitForAnswer,
   type DeskConversation,
   type DialogButton,
+  askMoney,
 } from './staff-dialog.ts'
 
 /** The id staff features enter the gift certificate dialog with. */
@@ -54,19 +54,7 @@ export function createStaffGiftConversation(i18n: i18n) {
 
       if (issue) {
         await say(ctx, t('staff.gift_ask_value'), dialogKeyboard(t, cancel))
-        let value: number
-        for (;;) {
-          const answer = await waitForAnswer(conversation, t)
-          if (answer.kind !== 'text') continue
-          const parsed = parseOrExplain(t, () =>
-            parseMoney(answer.text, setup.currency, { max: money(setup.maxAmount) }),
-          )
-          if (parsed.ok) {
-            value = parsed.value
-            break
-          }
-          await say(ctx, parsed.message)
-        }
+        const value = await askMoney(conversation, ctx, t, setup)
         const text = await conversation.external(async (outside) => {
           const actor = outside.desk
           if (actor === null) return outside.t('errors.not_allowed')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createConversation } from '@grammyjs/conversations'
 import type { Context as BaseContext } from 'grammy'
 import type { i18n } from 'i18next'
-import { money, parseMoney } from '../../domain/money.ts'
+import { money } from '../../domain/money.ts'
 import { parsePoints, points } from '../../domain/points.ts'
 import type { Context } from '../context.ts'
 import { askCustomerToConfirm, sendCustomerReceipt, staffPurchaseText } from '../features/staff-notices.ts'
@@ -16,6 +16,7 @@ import {
   say,
   waitForAnswer,
   type DeskConversation,
+  askMoney,
 } from './staff-dialog.ts'
 
 /** The id staff features enter the purchase dialog with: `ctx.conversation.enter(STAFF_PURCHASE, customerId)`. */
@@ -46,19 +47,7 @@ export function createStaffPurchaseConversation(i18n: i18n) {
       const cancel: [DialogButton, string][] = [['cancel', t('staff.button_cancel')]]
 
       await say(ctx, t('staff.ask_amount', { name: setup.name }), dialogKeyboard(t, cancel))
-      let amount: number
-      for (;;) {
-        const answer = await waitForAnswer(conversation, t)
-        if (answer.kind !== 'text') continue
-        const parsed = parseOrExplain(t, () =>
-          parseMoney(answer.text, program.currency, { max: money(program.maxAmount) }),
-        )
-        if (parsed.ok) {
-          amount = parsed.value
-          break
-        }
-        await say(ctx, parsed.message)
-      }
+      const amount = await askMoney(conversation, ctx, t, program)
 
       await say(ctx, t('staff.ask_receipt'), dialogKeyboard(t, [['skip', t('staff.button_skip')], ...cancel]))
       let receiptId: string | null = null

@@ -1,7 +1,7 @@
 import { createConversation } from '@grammyjs/conversations'
 import type { Context as BaseContext } from 'grammy'
 import type { i18n } from 'i18next'
-import { money, parseMoney } from '../../domain/money.ts'
+import { money } from '../../domain/money.ts'
 import { parsePoints, points } from '../../domain/points.ts'
 import type { Context } from '../context.ts'
 import { askCustomerToConfirm } from '../features/staff-notices.ts'
@@ -14,6 +14,7 @@ import {
   say,
   waitForAnswer,
   type DeskConversation,
+  askMoney,
 } from './staff-dialog.ts'
 
 /** The id staff features enter the redemption dialog with. */
@@ -36,19 +37,7 @@ export function createStaffRedeemConversation(i18n: i18n) {
       const cancel: [DialogButton, string][] = [['cancel', t('staff.button_cancel')]]
 
       await say(ctx, t('staff.ask_redeem_amount'), dialogKeyboard(t, cancel))
-      let amount: number
-      for (;;) {
-        const answer = await waitForAnswer(conversation, t)
-        if (answer.kind !== 'text') continue
-        const parsed = parseOrExplain(t, () =>
-          parseMoney(answer.text, setup.currency, { max: money(setup.maxAmount) }),
-        )
-        if (parsed.ok) {
-          amount = parsed.value
-          break
-        }
-        await say(ctx, parsed.message)
-      }
+      const amount = await askMoney(conversation, ctx, t, setup)
 
       const limits = await conversation.external(async (outside) => ({
         max: (await outside.services.staffDesk.maxRedeemableFor(customerId, money(amount))) as number,
