@@ -42,6 +42,8 @@ export interface ServerState {
   log(line: string): void
   /** Makes a unit durable (journal append + fsync); resolves immediately in memory mode. */
   commit(unit: WriteUnit): Promise<void>
+  /** False after a journal failure: write commands are then refused before they change anything. */
+  writable(): boolean
 }
 
 /** Everything a command handler needs. */

@@ -30,6 +30,24 @@ const IN_TXN = new Set([
   'listIndexes',
 ])
 const TXN_CONTROL = new Set(['commitTransaction', 'abortTransaction'])
+/** Commands that may change data (refused once the journal has failed). */
+const WRITES = new Set([
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'create',
+  'drop',
+  'dropDatabase',
+  'createIndexes',
+  'dropIndexes',
+  'deleteIndexes',
+  'renameCollection',
+  'collMod',
+  'commitTransaction',
+  'aggregate',
+])
 
 /** Extra per-command information for transaction control commands. */
 export interface SessionInfo {
@@ -88,6 +106,12 @@ export async function runCommand(
     return new MongoCommandError(ErrorCode.CommandNotFound, `no such command: '${name}'`).toReply()
   }
   let txn: Transaction | null = null
+  if (WRITES.has(name) && !state.writable() && !(name === 'aggregate' && !hasOutputStage(body))) {
+    return new MongoCommandError(
+      ErrorCode.InternalError,
+      'the journal failed earlier; writes are refused until restart',
+    ).toReply()
+  }
   try {
     const lsidKey = lsidKeyOf(body.lsid)
     const txnNumber = txnNumberOf(body.txnNumber)
@@ -126,4 +150,11 @@ export async function runCommand(
     }
     return e.toReply()
   }
+}
+
+function hasOutputStage(body: Doc): boolean {
+  const pipeline = body.pipeline
+  if (!Array.isArray(pipeline)) return false
+  const last = pipeline[pipeline.length - 1] as Doc | undefined
+  return last !== undefined && last !== null && ('$out' in last || '$merge' in last)
 }

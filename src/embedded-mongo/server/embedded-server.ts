@@ -11,6 +11,7 @@ import { encodeRecords, Replayer } from '../storage/records.ts'
 import { snapshotRecords } from '../storage/snapshot.ts'
 import { sweepExpired } from '../storage/ttl.ts'
 import { Connection } from './connection.ts'
+import { ErrorCode, MongoCommandError } from '../errors.ts'
 
 /** Options of {@link EmbeddedServer.start}; see the package index for the public subset. */
 export interface ServerOptions {
@@ -34,6 +35,8 @@ export class EmbeddedServer {
   private stopResolve: () => void = () => {}
   private stopped = false
   private compacting: Promise<void> | null = null
+  /** Set once a journal write failed: memory may be ahead of disk, so writes are refused from then on. */
+  private journalFailed = false
   readonly state: ServerState
   port = 0
 
@@ -59,6 +62,7 @@ export class EmbeddedServer {
       connectionCount: () => this.connections.size,
       log: logger,
       commit: (unit) => this.commit(unit),
+      writable: () => !this.journalFailed,
     }
   }
 
@@ -136,7 +140,9 @@ export class EmbeddedServer {
       this.timers.push(t)
     }
     const { settings } = this.state
-    every(settings.ttlIntervalMs, () => this.sweepTtl())
+    every(settings.ttlIntervalMs, () => {
+      this.sweepTtl().catch((err: unknown) => this.logger(`TTL sweep failed: ${(err as Error).message}`))
+    })
     every(Math.max(50, Math.min(60_000, settings.cursorTimeoutMs / 2)), () => this.state.cursors.sweep())
     every(Math.max(50, Math.min(5_000, settings.transactionLifetimeMs / 2)), () =>
       this.state.sessions.sweep(),
@@ -155,8 +161,14 @@ export class EmbeddedServer {
     if (!this.journal || unit.ops.length === 0) return Promise.resolve()
     const records = encodeRecords(unit.ops)
     const appends = records.map((record) => (this.journal as Journal).append(record))
-    const done =
+    const all =
       appends.length === 1 ? (appends[0] as Promise<void>) : Promise.all(appends).then(() => undefined)
+    const done = all.catch((err: unknown) => {
+      if (!this.journalFailed)
+        this.logger(`journal write failed, refusing further writes: ${(err as Error).message}`)
+      this.journalFailed = true
+      throw new MongoCommandError(ErrorCode.InternalError, `journal write failed: ${(err as Error).message}`)
+    })
     if (this.journal.shouldCompact && !this.compacting) {
       const started = Date.now()
       const logBytes = this.journal.logBytes
