@@ -106,9 +106,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     })
     // Made before the services: the NPS service schedules survey jobs; it starts once the bot is ready.
     const scheduler = createScheduler(connection, options.scheduler)
+    const surveys = await createSurveyRepository(connection)
+    const feedback = await createFeedbackRepository(connection)
     const nps = createNpsFeedbackService({
-      surveys: await createSurveyRepository(connection),
-      feedback: await createFeedbackRepository(connection),
+      surveys,
+      feedback,
       customers: repositories.customers,
       staff: staffRepositories.staff,
       clock,
@@ -142,7 +144,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       clock,
       ...repositories,
       ledger,
-      membership: createMembershipService({ ...repositories, ledger, clock, program: config.program }),
+      membership: createMembershipService({
+        ...repositories,
+        ledger,
+        clock,
+        program: config.program,
+        personalData: [surveys, feedback],
+      }),
       staffDesk: createStaffDesk({
         ...repositories,
         ...staffRepositories,

@@ -59,6 +59,8 @@ export interface FeedbackRepository {
   recordReply(ref: string, handler: FeedbackHandler, text: string, at: Date): Promise<ThreadWrite>
   /** Stores the customer's answer to the reply once, only after a reply and only from that customer. */
   recordCustomerAnswer(ref: string, customerId: string, text: string, at: Date): Promise<ThreadWrite>
+  /** /forget: drops the texts of the customer's threads; scores and handling marks stay. */
+  erasePersonalData(customerId: string): Promise<void>
 }
 
 interface FeedbackDoc extends Omit<Feedback, 'ref' | 'alerts' | 'handledBy'> {
@@ -141,6 +143,9 @@ export async function createFeedbackRepository(connection: Connection): Promise<
   }
 
   return {
+    async erasePersonalData(customerId) {
+      await model.updateMany({ customerId }, { $set: { comment: null, reply: null, customerAnswer: null } })
+    },
     async open(feedback) {
       const { ref, ...rest } = feedback
       await model.updateOne(

@@ -60,6 +60,8 @@ export interface MongoSurveyRepository extends SurveyRepository {
   markDropped(surveyId: string, reason: DropReason): Promise<void>
   /** Answered surveys with answeredAt in [from, to] (to = now), counted per outlet, staff member, touchpoint and score. */
   answerGroups(from: Date, to: Date): Promise<AnswerGroup[]>
+  /** /forget: drops the customer's comments and chat ids; scores stay for the NPS figures. */
+  erasePersonalData(customerId: string): Promise<void>
 }
 
 /** The short reference of a survey id, carried by its buttons. */
@@ -190,6 +192,13 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
     surveys.updateOne({ _id: surveyId, ...filter }, { $set: set })
 
   return {
+    async erasePersonalData(customerId) {
+      await surveys.updateMany(
+        { customerId, 'answer.comment': { $ne: null } },
+        { $set: { 'answer.comment': null } },
+      )
+      await surveys.updateMany({ customerId }, { $set: { 'delivery.chatId': null } })
+    },
     async createIfNoneSince(survey, since) {
       const existing = await findStored(survey.id)
       if (existing) return existing

@@ -15,6 +15,7 @@ import { points, type Points } from '../domain/points.ts'
 import type { Program } from '../domain/program.ts'
 import { assertCanAttachInviter } from '../domain/referral.ts'
 import { createMembershipViews } from './membership-views.ts'
+import type { PersonalDataStore } from './personal-data.ts'
 
 /** Longest name we keep (Telegram allows 64 for first names); shorter is friendlier on a till screen. */
 export const MAX_NAME_LENGTH = 40
@@ -28,6 +29,8 @@ export interface MembershipDeps {
   readonly ledgerEntries: MongoLedgerRepository
   readonly clock: Clock
   readonly program: Program
+  /** Other stores holding personal text about a customer; /forget erases it there too. */
+  readonly personalData?: readonly PersonalDataStore[]
 }
 
 /** Who opened the bot, as Telegram tells it. */
@@ -193,11 +196,13 @@ export function createMembershipService(deps: MembershipDeps) {
 
     /**
      * /forget: erases the personal data (name, phone, birthday, chat and Telegram id, consents stay
-     * meaningless) and keeps the anonymous ledger and purchases, so the shop's totals stay right.
+     * meaningless) and the texts other stores keep (NPS comments, feedback threads), and keeps the
+     * anonymous ledger, purchases and scores, so the shop's totals stay right.
      * The Telegram user is a stranger afterwards and may join again as a new customer.
      */
     async forget(customerId: string): Promise<void> {
       await customerOrThrow(customerId)
+      for (const store of deps.personalData ?? []) await store.erasePersonalData(customerId)
       await customers.erase(customerId, clock.now())
     },
 

@@ -355,3 +355,28 @@ describe('the comment', () => {
     expect(owner.texts()).toContain(long)
   })
 })
+
+describe('forgetting a customer who left feedback', () => {
+  it('/forget erases the comment and the thread texts but keeps the score for the NPS figures', async () => {
+    const { world, clock } = await createNpsWorld()
+    const anna = await surveyedCustomer(world, clock, { id: 7391, first_name: 'Анна', language_code: 'ru' })
+    await anna.user.tap('2')
+    await anna.user.send('Грубый кассир, телефон +79990001122')
+    const before = await storedSurvey(world, anna.purchase.id)
+    expect(before?.answer?.comment).toBe('Грубый кассир, телефон +79990001122')
+
+    await anna.user.send('/forget')
+    await anna.user.tap('Да, удалить')
+    expect(anna.user.lastText()).toContain('ваши данные удалены')
+
+    const after = await storedSurvey(world, anna.purchase.id)
+    expect(after?.answer).toMatchObject({ score: 2, comment: null })
+    expect(after?.delivery.chatId).toBeNull()
+    const feedback = await world.app.connection.db
+      ?.collection('nps_feedback')
+      .find({ customerId: anna.id })
+      .toArray()
+    expect(feedback).toHaveLength(1)
+    expect(feedback?.[0]).toMatchObject({ score: 2, comment: null, reply: null, customerAnswer: null })
+  })
+})
