@@ -32,6 +32,7 @@ import { createStaffDeskFeature } from './features/staff-desk.ts'
 import { staffLinksFeature } from './features/staff-links.ts'
 import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
 import { createHistoryFeature } from './features/history.ts'
+import { holidayAskFeature } from './features/holiday-ask.ts'
 import { createInviteFeature } from './features/invite.ts'
 import { createPrivacyFeature } from './features/privacy.ts'
 import { createRewardsFeature } from './features/rewards.ts'
@@ -158,6 +159,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createRewardsFeature(deps.i18n))
   features.use(createInviteFeature(deps.i18n))
   features.use(createSettingsFeature(deps.i18n))
+  features.use(holidayAskFeature)
   features.use(createPrivacyFeature())
   features.use(createHelpFeature(deps.i18n))
   features.use(createLanguageFeature(deps.i18n))

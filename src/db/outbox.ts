@@ -1,0 +1,197 @@
+import { Schema, type Connection } from 'mongoose'
+import type { MessageCategory } from '../domain/messaging-policy.ts'
+import { isDuplicateKey } from './processed-updates.ts'
+
+/**
+ * One paragraph of a queued message: an i18n key and its values, rendered when the message is
+ * sent, in the customer's language of that moment. `name` (their current name) and `shop` are
+ * added then; a value under a key ending in `Date` is an ISO instant, shown as a local date.
+ */
+export interface OutboxPart {
+  readonly key: string
+  readonly vars?: Readonly<Record<string, string | number>>
+}
+
+/** What a queued message says: paragraphs, and optional inline buttons. */
+export interface OutboxPayload {
+  readonly parts: readonly OutboxPart[]
+  /** Inline buttons, one row: label key and callback data (built by the feature's codec). */
+  readonly buttons?: readonly { readonly labelKey: string; readonly data: string }[]
+}
+
+/** Where a message is: waiting (maybe deferred), being sent by one worker, sent, or never sent. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped'
+
+/** One queued non-transactional message. */
+export interface OutboxMessage {
+  readonly id: string
+  /** Idempotency key: one message per key, ever (e.g. `birthday:<customer>:2026`). */
+  readonly key: string
+  readonly customerId: string
+  readonly category: MessageCategory
+  /** Counts against the 30-day promotional cap once sent. */
+  readonly promotional: boolean
+  /** What it is about, for later questions ("was a reactivation reminder sent?"). */
+  readonly tags: readonly string[]
+  readonly payload: OutboxPayload
+  readonly status: OutboxStatus
+  /** Not sent before this instant (quiet hours move it to the morning). */
+  readonly dueAt: Date
+  readonly sentAt: Date | null
+  readonly dropReason: string | null
+  readonly createdAt: Date
+}
+
+/** A message to queue; `dueAt` defaults to the creation instant. */
+export interface NewOutboxMessage {
+  readonly key: string
+  readonly customerId: string
+  readonly category: MessageCategory
+  readonly promotional: boolean
+  readonly tags?: readonly string[]
+  readonly payload: OutboxPayload
+  readonly dueAt: Date
+  readonly createdAt: Date
+}
+
+/** The outbox in MongoDB (collection `outbox`): unique by key, claimed by compare-and-set. */
+export interface OutboxRepository {
+  /** Queues a message; false when one with this key already exists (queued, sent or dropped). */
+  add(message: NewOutboxMessage): Promise<boolean>
+  findByKey(key: string): Promise<OutboxMessage | null>
+  /** Pending messages due at `now`, oldest first, at most `limit`. */
+  due(now: Date, limit: number): Promise<OutboxMessage[]>
+  /** Takes a pending due message for sending; false when another worker took it first. */
+  claim(id: string, now: Date): Promise<boolean>
+  markSent(id: string, at: Date, messageId: number): Promise<void>
+  /** Puts a claimed message back to wait until `until` (quiet hours, a failed send). */
+  reschedule(id: string, until: Date): Promise<void>
+  drop(id: string, reason: string): Promise<void>
+  /** Promotional messages sent to the customer in [since, now]. */
+  countPromotionalSentSince(customerId: string, since: Date): Promise<number>
+  /** Messages of the customer carrying `tag` that were not dropped (queued or sent). */
+  withTag(customerId: string, tag: string): Promise<OutboxMessage[]>
+}
+
+interface OutboxDoc {
+  _id: string
+  customerId: string
+  category: string
+  promotional: boolean
+  tags: string[]
+  payload: OutboxPayload
+  status: OutboxStatus
+  dueAt: Date
+  claimedAt: Date | null
+  sentAt: Date | null
+  messageId: number | null
+  dropReason: string | null
+  createdAt: Date
+}
+
+const schema = new Schema<OutboxDoc>(
+  {
+    _id: { type: String, required: true },
+    customerId: { type: String, required: true },
+    category: { type: String, required: true },
+    promotional: { type: Boolean, required: true },
+    tags: { type: [String], default: [] },
+    payload: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, required: true },
+    dueAt: { type: Date, required: true },
+    claimedAt: { type: Date, default: null },
+    sentAt: { type: Date, default: null },
+    messageId: { type: Number, default: null },
+    dropReason: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+)
+schema.index({ status: 1, dueAt: 1 })
+schema.index({ customerId: 1, promotional: 1, sentAt: -1 })
+schema.index({ customerId: 1, tags: 1 })
+
+function toMessage(doc: OutboxDoc): OutboxMessage {
+  return {
+    id: doc._id,
+    key: doc._id,
+    customerId: doc.customerId,
+    category: doc.category as MessageCategory,
+    promotional: doc.promotional,
+    tags: [...(doc.tags ?? [])],
+    payload: doc.payload,
+    status: doc.status,
+    dueAt: doc.dueAt,
+    sentAt: doc.sentAt ?? null,
+    dropReason: doc.dropReason ?? null,
+    createdAt: doc.createdAt,
+  }
+}
+
+/** Builds the repository; the key is the document id, so uniqueness needs no extra index. */
+export async function createOutboxRepository(connection: Connection): Promise<OutboxRepository> {
+  const model = connection.model<OutboxDoc>('OutboxMessage', schema, 'outbox')
+  await model.init()
+  return {
+    async add(message) {
+      try {
+        await model.create({
+          _id: message.key,
+          customerId: message.customerId,
+          category: message.category,
+          promotional: message.promotional,
+          tags: [...(message.tags ?? [])],
+          payload: message.payload,
+          status: 'pending',
+          dueAt: message.dueAt,
+          createdAt: message.createdAt,
+        })
+        return true
+      } catch (error) {
+        if (isDuplicateKey(error)) return false
+        throw error
+      }
+    },
+    async findByKey(key) {
+      const doc = await model.findById(key).lean<OutboxDoc>()
+      return doc ? toMessage(doc) : null
+    },
+    async due(now, limit) {
+      const docs = await model
+        .find({ status: 'pending', dueAt: { $lte: now } })
+        .sort({ dueAt: 1, _id: 1 })
+        .limit(limit)
+        .lean<OutboxDoc[]>()
+      return docs.map(toMessage)
+    },
+    async claim(id, now) {
+      const result = await model.updateOne(
+        { _id: id, status: 'pending', dueAt: { $lte: now } },
+        { $set: { status: 'sending', claimedAt: now } },
+      )
+      return result.modifiedCount === 1
+    },
+    async markSent(id, at, messageId) {
+      await model.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: at, messageId } })
+    },
+    async reschedule(id, until) {
+      await model.updateOne(
+        { _id: id, status: 'sending' },
+        { $set: { status: 'pending', dueAt: until, claimedAt: null } },
+      )
+    },
+    async drop(id, reason) {
+      await model.updateOne({ _id: id }, { $set: { status: 'dropped', dropReason: reason } })
+    },
+    async countPromotionalSentSince(customerId, since) {
+      return model.countDocuments({ customerId, promotional: true, status: 'sent', sentAt: { $gte: since } })
+    },
+    async withTag(customerId, tag) {
+      const docs = await model
+        .find({ customerId, tags: tag, status: { $ne: 'dropped' } })
+        .sort({ createdAt: 1 })
+        .lean<OutboxDoc[]>()
+      return docs.map(toMessage)
+    },
+  }
+}

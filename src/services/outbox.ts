@@ -1,0 +1,218 @@
+import type { i18n } from 'i18next'
+import type { CustomerRepository } from '../db/customers.ts'
+import type { NewOutboxMessage, OutboxMessage, OutboxPayload, OutboxRepository } from '../db/outbox.ts'
+import type { Clock } from '../domain/clock.ts'
+import { DAY_MS } from '../domain/clock.ts'
+import { decideDelivery, isPromotional, type MessageCategory } from '../domain/messaging-policy.ts'
+import type { Program } from '../domain/program.ts'
+import { formatDate } from '../bot/i18n/format.ts'
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../bot/i18n/index.ts'
+
+/** The part of the bot's api the outbox uses: already paced per chat and overall, 429 retried. */
+export interface OutboxSender {
+  sendMessage(
+    chatId: number,
+    text: string,
+    other?: { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } },
+  ): Promise<{ message_id: number }>
+}
+
+/**
+ * The bot's api is made after the services (the bot needs them); the outbox gets this holder and
+ * the composition root binds the api once the bot exists. Sending before that is a programming error.
+ */
+export interface LateSender extends OutboxSender {
+  bind(sender: OutboxSender): void
+}
+
+/** A {@link LateSender}: forwards to the api bound later. */
+export function createLateSender(): LateSender {
+  let bound: OutboxSender | undefined
+  return {
+    bind(sender) {
+      bound = sender
+    },
+    sendMessage(chatId, text, other) {
+      if (!bound) throw new Error('the outbox sent before the bot was ready')
+      return bound.sendMessage(chatId, text, other)
+    },
+  }
+}
+
+export interface OutboxDeps {
+  outbox: OutboxRepository
+  customers: CustomerRepository
+  clock: Clock
+  program: Program
+  i18n: i18n
+  sender: OutboxSender
+  logger: { warn(obj: object, msg: string): void }
+}
+
+/** A message to queue for one customer. */
+export interface EnqueueRequest {
+  readonly customerId: string
+  readonly category: MessageCategory
+  /** Idempotency key: the same key is queued and sent once, whoever asks and how often. */
+  readonly key: string
+  readonly payload: OutboxPayload
+  /**
+   * Counts against the 30-day cap once sent. Defaults to the policy's promotional categories;
+   * a greeting with a bonus passes true (it counts, but the cap does not stop it).
+   */
+  readonly promotional?: boolean
+  readonly tags?: readonly string[]
+  /** Not before this instant; default now. */
+  readonly dueAt?: Date
+}
+
+/** What one dispatch run did, for logs and tests. */
+export interface DispatchReport {
+  sent: number
+  deferred: number
+  dropped: number
+}
+
+/** Messages handled per dispatch run; the rest wait for the next run. */
+const DISPATCH_BATCH = 200
+/** Minutes before a message whose send failed (network, Telegram trouble) is tried again. */
+const RETRY_MINUTES = 10
+/** A message that keeps failing is given up after this long past its due time. */
+const GIVE_UP_DAYS = 2
+
+/** Values of a part as shown: ISO instants under `...Date` keys become local dates. */
+function localVars(vars: Readonly<Record<string, string | number>>, lang: Language, timeZone: string) {
+  return Object.fromEntries(
+    Object.entries(vars).map(([key, value]) => [
+      key,
+      key.endsWith('Date') && typeof value === 'string' ? formatDate(new Date(value), lang, timeZone) : value,
+    ]),
+  )
+}
+
+/** True for Telegram's 403: the user blocked the bot or deleted their account. */
+function isBlocked(error: unknown): boolean {
+  return (error as { error_code?: unknown } | null)?.error_code === 403
+}
+
+/**
+ * The one way every non-transactional message leaves the bot. `enqueue` stores it under its
+ * idempotency key; `dispatchDue` (the `outbox-dispatch` job) claims each due message with a
+ * compare-and-set, decides with the messaging policy (consent, 30-day promotional cap, quiet
+ * hours: deferred to their end) and sends it through the bot's paced api. A 403 marks the
+ * customer unreachable, so nothing more is sent to them.
+ */
+export function createOutboxService(deps: OutboxDeps) {
+  const { outbox, customers, clock, program } = deps
+
+  async function deliver(message: OutboxMessage, now: Date): Promise<keyof DispatchReport | null> {
+    if (!(await outbox.claim(message.id, now))) return null
+    const customer = await customers.get(message.customerId)
+    if (customer === null || customer.erasedAt !== null || customer.chatId === null) {
+      await outbox.drop(message.id, 'unreachable')
+      return 'dropped'
+    }
+    const capped = isPromotional(message.category)
+    const decision = decideDelivery(
+      {
+        category: message.category,
+        consents: {
+          topics: customer.consents,
+          holidays: Object.fromEntries(customer.holidayOptOuts.map((id) => [id, false])),
+        },
+        reachable: customer.reachable,
+        promotionalSentLast30Days: capped
+          ? await outbox.countPromotionalSentSince(customer.id, new Date(now.getTime() - 30 * DAY_MS))
+          : 0,
+        now,
+      },
+      program.messaging,
+      program.timeZone,
+    )
+    if (decision.action === 'drop') {
+      await outbox.drop(message.id, decision.reason)
+      return 'dropped'
+    }
+    if (decision.action === 'defer') {
+      await outbox.reschedule(message.id, decision.until)
+      return 'deferred'
+    }
+    const lang = isLanguage(customer.language) ? customer.language : DEFAULT_LANGUAGE
+    const t = deps.i18n.getFixedT(lang)
+    const { parts, buttons } = message.payload
+    const text = parts
+      .map((part) =>
+        t(part.key, {
+          ...localVars(part.vars ?? {}, lang, program.timeZone),
+          name: customer.name,
+          shop: program.shopName,
+        }),
+      )
+      .join('\n\n')
+    const inline = buttons?.map((button) => ({ text: t(button.labelKey), callback_data: button.data }))
+    try {
+      const sent = await deps.sender.sendMessage(
+        customer.chatId,
+        text,
+        inline && inline.length > 0 ? { reply_markup: { inline_keyboard: [inline] } } : {},
+      )
+      await outbox.markSent(message.id, clock.now(), sent.message_id)
+      return 'sent'
+    } catch (error) {
+      if (isBlocked(error)) {
+        await customers.setReachable(customer.id, false)
+        await outbox.drop(message.id, 'unreachable')
+        return 'dropped'
+      }
+      if (now.getTime() - message.dueAt.getTime() > GIVE_UP_DAYS * DAY_MS) {
+        await outbox.drop(message.id, 'failed')
+        return 'dropped'
+      }
+      deps.logger.warn({ err: error, key: message.key }, 'an outbox message could not be sent; trying later')
+      await outbox.reschedule(message.id, new Date(now.getTime() + RETRY_MINUTES * 60_000))
+      return 'deferred'
+    }
+  }
+
+  return {
+    /** Queues a message once per key; false when the key was already queued (or sent). */
+    async enqueue(request: EnqueueRequest): Promise<boolean> {
+      const now = clock.now()
+      const message: NewOutboxMessage = {
+        key: request.key,
+        customerId: request.customerId,
+        category: request.category,
+        promotional: request.promotional ?? isPromotional(request.category),
+        tags: request.tags ?? [],
+        payload: request.payload,
+        dueAt: request.dueAt ?? now,
+        createdAt: now,
+      }
+      return outbox.add(message)
+    },
+
+    /** Sends (or defers, or drops) every message due now; safe to run on several workers at once. */
+    async dispatchDue(): Promise<DispatchReport> {
+      const report: DispatchReport = { sent: 0, deferred: 0, dropped: 0 }
+      const now = clock.now()
+      for (const message of await outbox.due(now, DISPATCH_BATCH)) {
+        const outcome = await deliver(message, now)
+        if (outcome) report[outcome] += 1
+      }
+      return report
+    },
+
+    /** The stored message of a key, for idempotency checks and tests. */
+    find(key: string): Promise<OutboxMessage | null> {
+      return outbox.findByKey(key)
+    },
+
+    /** Messages of the customer carrying `tag`, queued or sent (not dropped). */
+    withTag(customerId: string, tag: string): Promise<OutboxMessage[]> {
+      return outbox.withTag(customerId, tag)
+    },
+  }
+}
+
+/** The service made by {@link createOutboxService}. */
+export type OutboxService = ReturnType<typeof createOutboxService>
