@@ -29,26 +29,7 @@ import { createNpsFeedbackService } from './services/nps.ts'
 import { holidayAskButtons } from './bot/features/holiday-ask.ts'
 import { createGreetingsRepository } from './db/greetings.ts'
 import { createOutboxRepository } from './db/outbox.ts'
-import {
-  defineBirthdayJob,
-  defineHolidaysJob,
-  defineRemindersJob,
-  scheduleGreetings,
-} from './jobs/greetings.ts'
-import { defineOutboxDispatchJob, scheduleOutboxDispatch } from './jobs/outbox-dispatch.ts'
-import { definePointsExpiryJob, schedulePointsExpiry } from './jobs/points-expiry.ts'
-import { createGreetingsService } from './services/greetings.ts'
-import { createLateSender, createOutboxService } from './services/outbox.ts'
-import { createRemindersService } from './services/reminders.ts'
-import { holidayAskButtons } from './bot/features/holiday-ask.ts'
-import { createGreetingsRepository } from './db/greetings.ts'
-import { createOutboxRepository } from './db/outbox.ts'
-import {
-  defineBirthdayJob,
-  defineHolidaysJob,
-  defineRemindersJob,
-  scheduleGreetings,
-} from './jobs/greetings.ts'
+import { defineBirthdayJob, defineHolidaysJob, defineRemindersJob, scheduleGreetings } from './jobs/greetings.ts'
 import { defineOutboxDispatchJob, scheduleOutboxDispatch } from './jobs/outbox-dispatch.ts'
 import { definePointsExpiryJob, schedulePointsExpiry } from './jobs/points-expiry.ts'
 import { createGreetingsService } from './services/greetings.ts'
@@ -158,26 +139,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       clock,
       program: config.program,
     }
-    // Greetings and reminders all leave through the outbox; it sends with the bot's api once that exists.
-    const sender = createLateSender()
-    const outbox = createOutboxService({
-      outbox: await createOutboxRepository(connection),
-      customers: repositories.customers,
-      clock,
-      program: config.program,
-      i18n,
-      sender,
-      logger,
-    })
-    const greetingsRepository = await createGreetingsRepository(connection)
-    const messagingDeps = {
-      greetings: greetingsRepository,
-      customers: repositories.customers,
-      ledger,
-      outbox,
-      clock,
-      program: config.program,
-    }
     const services: Services = {
       processedUpdates: createProcessedUpdates(connection),
       clock,
@@ -199,9 +160,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         nps,
       }),
       nps,
-      outbox,
-      greetings: createGreetingsService({ ...messagingDeps, holidayAskButtons }),
-      reminders: createRemindersService(messagingDeps),
       outbox,
       greetings: createGreetingsService({ ...messagingDeps, holidayAskButtons }),
       reminders: createRemindersService(messagingDeps),
@@ -230,7 +188,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger.info({ username: bot.botInfo.username }, 'bot identified')
     await registerCommands(bot.api, i18n, logger)
     sender.bind(bot.api)
-    sender.bind(bot.api)
 
     defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })
     defineNpsSurveyJob(scheduler, {
@@ -247,16 +204,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     defineHolidaysJob(scheduler, services)
     defineRemindersJob(scheduler, services)
     definePointsExpiryJob(scheduler, { ledger })
-    defineOutboxDispatchJob(scheduler, { outbox })
-    defineBirthdayJob(scheduler, services)
-    defineHolidaysJob(scheduler, services)
-    defineRemindersJob(scheduler, services)
-    definePointsExpiryJob(scheduler, { ledger })
     await scheduler.start()
     await scheduleExpireRedemptions(scheduler)
-    await scheduleOutboxDispatch(scheduler)
-    await scheduleGreetings(scheduler)
-    await schedulePointsExpiry(scheduler)
     await scheduleOutboxDispatch(scheduler)
     await scheduleGreetings(scheduler)
     await schedulePointsExpiry(scheduler)
