@@ -13,6 +13,8 @@ export interface Cursor {
 export class SortedList<E> {
   private chunks: E[][] = [[]]
   private count = 0
+  /** Bumped by every change, so iterators notice that their position may have moved. */
+  private version = 0
 
   constructor(private readonly cmp: (a: E, b: E) => number) {}
 
@@ -28,6 +30,7 @@ export class SortedList<E> {
     const i = lowerBound(chunk, (x) => this.cmp(x, e) >= 0)
     chunk.splice(i, 0, e)
     this.count++
+    this.version++
     if (chunk.length > MAX_CHUNK) {
       const half = chunk.splice(chunk.length >> 1)
       this.chunks.splice(ci + 1, 0, half)
@@ -41,6 +44,7 @@ export class SortedList<E> {
     if (!chunk || pos.index >= chunk.length || this.cmp(chunk[pos.index] as E, e) !== 0) return false
     chunk.splice(pos.index, 1)
     this.count--
+    this.version++
     if (chunk.length === 0 && this.chunks.length > 1) this.chunks.splice(pos.chunk, 1)
     return true
   }
@@ -49,6 +53,7 @@ export class SortedList<E> {
   clear(): void {
     this.chunks = [[]]
     this.count = 0
+    this.version++
   }
 
   /** The first position whose entry satisfies the monotone predicate `atOrAfter`. */
@@ -58,25 +63,51 @@ export class SortedList<E> {
     return { chunk: ci, index: lowerBound(chunk, atOrAfter) }
   }
 
-  /** Entries from `from` (default: the start) in ascending order. */
+  /**
+   * Entries from `from` (default: the start) in ascending order. Safe against changes made while
+   * the iteration is suspended: it then re-seeks just after the last entry it yielded.
+   */
   *ascending(from?: Cursor): Generator<E> {
     let ci = from?.chunk ?? 0
     let i = from?.index ?? 0
-    for (; ci < this.chunks.length; ci++, i = 0) {
+    let seen = this.version
+    while (ci < this.chunks.length) {
       const chunk = this.chunks[ci] as E[]
-      for (; i < chunk.length; i++) yield chunk[i] as E
+      if (i >= chunk.length) {
+        ci++
+        i = 0
+        continue
+      }
+      const e = chunk[i] as E
+      yield e
+      if (this.version !== seen) {
+        seen = this.version
+        ;({ chunk: ci, index: i } = this.seek((x) => this.cmp(x, e) > 0))
+      } else i++
     }
   }
 
-  /** Entries strictly before `before` (default: the end), in descending order. */
+  /** Entries strictly before `before` (default: the end), in descending order; safe like {@link ascending}. */
   *descending(before?: Cursor): Generator<E> {
     let ci = before?.chunk ?? this.chunks.length - 1
     let i = before ? before.index - 1 : (this.chunks[ci]?.length ?? 0) - 1
-    for (; ci >= 0; ci--) {
+    let seen = this.version
+    while (ci >= 0) {
       const chunk = this.chunks[ci] as E[]
+      if (i < 0) {
+        ci--
+        i = (this.chunks[ci]?.length ?? 0) - 1
+        continue
+      }
       if (i >= chunk.length) i = chunk.length - 1
-      for (; i >= 0; i--) yield chunk[i] as E
-      i = Number.MAX_SAFE_INTEGER
+      const e = chunk[i] as E
+      yield e
+      if (this.version !== seen) {
+        seen = this.version
+        const pos = this.seek((x) => this.cmp(x, e) >= 0)
+        ci = pos.chunk
+        i = pos.index - 1
+      } else i--
     }
   }
 
