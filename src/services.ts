@@ -6,11 +6,8 @@ import type { Clock } from './domain/clock.ts'
 import type { GiftCertificateRepository } from './domain/ports/gift-certificate-repository.ts'
 import type { LedgerService } from './domain/ledger/ledger-service.ts'
 import type { GreetingsService } from './services/greetings.ts'
-import type { GreetingsService } from './services/greetings.ts'
 import type { MembershipService } from './services/membership.ts'
 import type { NpsFeedbackService } from './services/nps.ts'
-import type { OutboxService } from './services/outbox.ts'
-import type { RemindersService } from './services/reminders.ts'
 import type { OutboxService } from './services/outbox.ts'
 import type { RemindersService } from './services/reminders.ts'
 import type { ReportService } from './services/reports.ts'
@@ -38,12 +35,6 @@ export interface Services {
   staffDesk: StaffDesk
   /** NPS: surveys after purchases, answers and the "why?", detractor feedback threads, `/nps` (src/services/nps.ts). */
   nps: NpsFeedbackService
-  /** Every non-transactional message: queued once per key, sent by policy (src/services/outbox.ts). */
-  outbox: OutboxService
-  /** Birthday and holiday greetings, the sensitive-holiday question (src/services/greetings.ts). */
-  greetings: GreetingsService
-  /** Reactivation, unfinished join, expiring points, near reward, merged per day (src/services/reminders.ts). */
-  reminders: RemindersService
   /** Every non-transactional message: queued once per key, sent by policy (src/services/outbox.ts). */
   outbox: OutboxService
   /** Birthday and holiday greetings, the sensitive-holiday question (src/services/greetings.ts). */
