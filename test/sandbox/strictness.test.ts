@@ -238,7 +238,9 @@ describe('Bot API strictness (raw HTTP)', () => {
 
 describe('flood control', () => {
   it('answers 429 with retry_after per chat and overall, then accepts after waiting', async () => {
-    const tg = await startFakeTelegram({ limits: { perChatPerSecond: 1, perChatBurst: 1, globalBurst: 2 } })
+    const tg = await startFakeTelegram({
+      limits: { perChatPerSecond: 1, perChatBurst: 1, globalBurst: 2, globalPerSecond: 1 },
+    })
     try {
       const token = makeToken()
       await openChat(tg, token, tg.user({ id: 1, first_name: 'A' }))
