@@ -108,11 +108,7 @@ export class Collection {
       }
     }
     const index = new IndexStore(spec, this.ns)
-    for (const [id, doc] of this.docs) {
-      const keys = index.keysFor(doc)
-      index.checkUnique(keys, id)
-      index.add(keys, id)
-    }
+    index.build(this.docs.entries())
     this.indexes.set(spec.name, index)
     return true
   }

@@ -49,6 +49,16 @@ export class SortedList<E> {
     return true
   }
 
+  /** Replaces the content with entries that are already sorted (bulk index builds). */
+  loadSorted(entries: E[]): void {
+    const chunks: E[][] = []
+    const size = MAX_CHUNK >> 1
+    for (let i = 0; i < entries.length; i += size) chunks.push(entries.slice(i, i + size))
+    this.chunks = chunks.length ? chunks : [[]]
+    this.count = entries.length
+    this.version++
+  }
+
   /** Removes everything. */
   clear(): void {
     this.chunks = [[]]
