@@ -37,6 +37,8 @@ import { createLateSender, createOutboxService } from './services/outbox.ts'
 import { createRemindersService } from './services/reminders.ts'
 import { createReportQueries } from './db/reports.ts'
 import { createReportService } from './services/reports.ts'
+import { createDigestDeliveries } from './db/reports-deliveries.ts'
+import { defineOwnerDigestJob, scheduleOwnerDigest } from './jobs/owner-digest.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -199,6 +201,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       logger,
       clock,
     })
+    defineOwnerDigestJob(scheduler, {
+      api: bot.api,
+      i18n,
+      program: config.program,
+      services,
+      ownerIds: config.ownerIds,
+      deliveries: await createDigestDeliveries(connection),
+      clock,
+      logger,
+    })
     defineOutboxDispatchJob(scheduler, { outbox })
     defineBirthdayJob(scheduler, services)
     defineHolidaysJob(scheduler, services)
@@ -206,6 +218,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     definePointsExpiryJob(scheduler, { ledger })
     await scheduler.start()
     await scheduleExpireRedemptions(scheduler)
+    await scheduleOwnerDigest(scheduler, config.program.messaging.digestHour, config.program.timeZone)
     await scheduleOutboxDispatch(scheduler)
     await scheduleGreetings(scheduler)
     await schedulePointsExpiry(scheduler)
