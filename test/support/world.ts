@@ -19,6 +19,8 @@ export interface World {
   tg: FakeTelegram
   app: RunningApp
   config: AppConfig
+  /** The database server's URI (the embedded one, or MONGODB_URI). */
+  mongoUri: string
   dbName: string
   /** A Telegram user of this world's bot. */
   user(profile: UserProfile): FakeUser
@@ -32,6 +34,8 @@ export interface WorldOptions {
   source?: 'webhook' | 'polling'
   /** The app's clock (e.g. `createTestClock(...)`), so tests move time instead of waiting. */
   clock?: Clock
+  /** Runs before the bot starts, e.g. to make a start-up call fail. */
+  beforeStart?: (tg: FakeTelegram) => void
 }
 
 let shared: { db?: EmbeddedDb; uri: string } | undefined
@@ -91,11 +95,13 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       scheduler: { processEvery: 200 },
       ...(options.clock ? { clock: options.clock } : {}),
     })
+  options.beforeStart?.(tg)
   let app = await start()
   cleanups.push(() => app.stop())
   const world: World = {
     tg,
     config,
+    mongoUri: uri,
     dbName,
     get app() {
       return app
