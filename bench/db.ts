@@ -2,10 +2,11 @@
  * Benchmark of the embedded database, through the raw driver and through mongoose, in memory and
  * journaled (dbpath). `npx tsx bench/db.ts` prints the report; `runDbBench()` returns it.
  */
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MongoClient } from 'mongodb'
 import type { Collection, Document } from 'mongodb'
 import mongoose from 'mongoose'
@@ -13,6 +14,41 @@ import { startEmbeddedDb } from '../src/embedded-mongo/index.ts'
 
 const CONCURRENCY = 32
 const DURATION_MS = Number(process.env.DB_BENCH_MS ?? 1200)
+/** By default the server runs as its own process (`npm run db`); DB_BENCH_INPROCESS=1 embeds it. */
+const IN_PROCESS = process.env.DB_BENCH_INPROCESS === '1'
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'embedded-mongo', 'cli.ts')
+
+interface RunningServer {
+  uri: string
+  stop(): Promise<void>
+}
+
+/** Starts the server in this process or as a child process running the CLI. */
+async function startServer(dbpath: string | undefined): Promise<RunningServer> {
+  if (IN_PROCESS) {
+    const db = await startEmbeddedDb(dbpath ? { dbpath } : {})
+    return { uri: db.uri, stop: () => db.stop() }
+  }
+  const args = ['--import', 'tsx', CLI, '--port', '0', '--quiet', ...(dbpath ? ['--dbpath', dbpath] : [])]
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const uri = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /uri: (mongodb:\/\/\S+)/.exec(out)
+      if (m?.[1]) resolve(m[1])
+    })
+    proc.once('exit', (code) => reject(new Error(`database process exited with ${code}`)))
+  })
+  return {
+    uri,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve())
+        proc.kill('SIGTERM')
+      }),
+  }
+}
 
 /** Runs `op` from `workers` concurrent loops for DURATION_MS; returns operations per second. */
 async function rate(workers: number, op: (i: number) => Promise<unknown>): Promise<number> {
@@ -101,6 +137,17 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStar
 async function measureApi(name: string, api: Api, prefix: string, lines: string[]): Promise<void> {
   await api.seed(1000)
   const code = (i: number): string => `${prefix}-${i % 1000}`
+  // Warm-up (JIT of driver and server) before anything is measured.
+  const warmUntil = Date.now() + 1500
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, w) => {
+      for (let i = 0; Date.now() < warmUntil; i++) {
+        await api.findByCode(code(i))
+        await api.decrement(code(i))
+        await api.insert(10_000_000 + w * 1_000_000 + i)
+      }
+    }),
+  )
   const row: number[] = []
   row.push(await rate(1, (i) => api.insert(i)))
   row.push(await rate(CONCURRENCY, (i) => api.insert(1_000_000 + i)))
@@ -126,7 +173,7 @@ async function bigLookup(c: Collection<Document>, lines: string[], label: string
 }
 
 async function runMode(label: string, dbpath: string | undefined, lines: string[]): Promise<void> {
-  const db = await startEmbeddedDb(dbpath ? { dbpath } : {})
+  const db = await startServer(dbpath)
   const client = await MongoClient.connect(db.uri, { maxPoolSize: CONCURRENCY })
   const conn = await mongoose
     .createConnection(db.uri, { dbName: 'bench_mongoose', maxPoolSize: CONCURRENCY })
@@ -157,8 +204,9 @@ async function runMode(label: string, dbpath: string | undefined, lines: string[
 
 /** Runs the benchmark and returns a printable (markdown) report. */
 export async function runDbBench(): Promise<string> {
+  const where = IN_PROCESS ? 'in this process' : 'in its own process (the `npm run db` CLI)'
   const lines: string[] = [
-    `Each cell runs for ${DURATION_MS} ms; "32" = ${CONCURRENCY} concurrent operations over a ${CONCURRENCY}-connection pool.`,
+    `Server ${where}. Each cell runs for ${DURATION_MS} ms after a warm-up; "${CONCURRENCY}" = ${CONCURRENCY} concurrent operations over a ${CONCURRENCY}-connection pool.`,
     '',
   ]
   await runMode('In memory', undefined, lines)
