@@ -20,6 +20,7 @@ import { createChangeBirthdayFeature } from './conversations/change-birthday.ts'
 import { createJoinFeature } from './conversations/join.ts'
 import { createBalanceFeature } from './features/balance.ts'
 import { createCardFeature } from './features/card.ts'
+import { chatMemberFeature } from './features/chat-member.ts'
 import { createHelpFeature } from './features/help.ts'
 import { createStaffPurchaseConversation } from './conversations/staff-purchase.ts'
 import { createStaffGiftConversation } from './conversations/staff-gift.ts'
@@ -140,6 +141,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
 
   const features = bot.errorBoundary(handleBotError)
   // The desk first: its deep links (`/start c-...`, `/start s-...`) must win over the customer's /start.
+  features.use(chatMemberFeature)
   features.use(staffLinksFeature)
   features.use(createStaffPurchaseConversation(deps.i18n))
   features.use(createStaffRedeemConversation(deps.i18n))

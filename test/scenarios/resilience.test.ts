@@ -91,6 +91,19 @@ describe('Telegram faults', () => {
     expect(anna.lastText()).toContain('Что умеет бот')
   })
 
+  it('marks a member who blocks the bot unreachable, and reachable again after unblocking', async () => {
+    const world = await createWorld()
+    const anna = world.user({ id: 1308, first_name: 'Анна', language_code: 'ru' })
+    await anna.send('/start')
+    await anna.tap('✅ Принимаю')
+    const { customers } = world.app.services
+    expect((await customers.findByTelegramId(1308))?.reachable).toBe(true)
+    await anna.block()
+    expect((await customers.findByTelegramId(1308))?.reachable).toBe(false)
+    await anna.unblock()
+    expect((await customers.findByTelegramId(1308))?.reachable).toBe(true)
+  })
+
   it('keeps serving others after a user blocks the bot', async () => {
     const world = await createWorld()
     const bob = world.user({ id: 1305, first_name: 'Bob', language_code: 'en' })
