@@ -67,7 +67,7 @@ export interface OutboxRepository {
   /** Puts a claimed message back to wait until `until` (quiet hours, a failed send). */
   reschedule(id: string, until: Date): Promise<void>
   drop(id: string, reason: string): Promise<void>
-  /** Promotional messages sent to the customer in [since, now]. */
+  /** Promotional messages sent to the customer after `since` (a message sent exactly then is out of the window). */
   countPromotionalSentSince(customerId: string, since: Date): Promise<number>
   /** Messages of the customer carrying `tag` that were not dropped (queued or sent). */
   withTag(customerId: string, tag: string): Promise<OutboxMessage[]>
@@ -184,7 +184,7 @@ export async function createOutboxRepository(connection: Connection): Promise<Ou
       await model.updateOne({ _id: id }, { $set: { status: 'dropped', dropReason: reason } })
     },
     async countPromotionalSentSince(customerId, since) {
-      return model.countDocuments({ customerId, promotional: true, status: 'sent', sentAt: { $gte: since } })
+      return model.countDocuments({ customerId, promotional: true, status: 'sent', sentAt: { $gt: since } })
     },
     async withTag(customerId, tag) {
       const docs = await model
