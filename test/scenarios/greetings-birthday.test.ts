@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { birthdayKey } from '../../src/domain/ledger/keys.ts'
+import { createOutboxRepository } from '../../src/db/outbox.ts'
+import { createOutboxService } from '../../src/services/outbox.ts'
 import { useInfrastructure, type World } from '../support/world.ts'
 import { createGreetingsWorld, DAY_MS, member, runBirthdays, textsWith } from './greetings-support.ts'
 
@@ -55,6 +57,44 @@ describe('the birthday greeting', () => {
     expect(await birthdayEntries(world, anna.id)).toHaveLength(1)
   })
 
+  it('two workers dispatching the same outbox send the greeting once', async () => {
+    const { world, clock } = await createGreetingsWorld('2026-03-14T12:00:00+03:00')
+    const anna = await member(world, ANNA, { day: 14, month: 3, year: null })
+    const { app, config } = world
+    // A second worker: its own outbox service over the same database and the same bot.
+    const second = createOutboxService({
+      outbox: await createOutboxRepository(app.connection),
+      customers: app.services.customers,
+      clock,
+      program: config.program,
+      i18n: app.i18n,
+      sender: app.bot.api,
+      logger: { warn: () => undefined },
+    })
+    await app.services.greetings.runBirthdays()
+    const reports = await Promise.all([app.services.outbox.dispatchDue(), second.dispatchDue()])
+    await anna.user.waitFor('Анна, с днём рождения!')
+    expect(reports.reduce((sum, report) => sum + report.sent, 0)).toBeLessThanOrEqual(1)
+    expect(textsWith(anna.user, 'с днём рождения')).toHaveLength(1)
+    expect(await app.services.outbox.find(`birthday:${anna.id}:2026`)).toMatchObject({ status: 'sent' })
+  })
+
+  it('with an early greeting configured, greets two days before the birthday and not on it', async () => {
+    const yaml = `
+birthday:
+  earlyGreetingDays: 2
+`
+    const { world, clock } = await createGreetingsWorld('2026-03-12T12:00:00+03:00', yaml)
+    const john = await member(world, JOHN, { day: 14, month: 3, year: null })
+    await runBirthdays(world)
+    const greeting = await john.user.waitFor('John, your birthday is coming')
+    expect(greeting.text).toContain('200 bonus points')
+    clock.advance(2 * DAY_MS)
+    await runBirthdays(world)
+    expect(textsWith(john.user, 'Happy birthday')).toHaveLength(0)
+    expect(textsWith(john.user, 'your birthday is coming')).toHaveLength(1)
+  })
+
   it('a birthday changed to a later day of the same year brings no second greeting or bonus', async () => {
     const { world, clock } = await createGreetingsWorld('2026-03-14T12:00:00+03:00')
     const anna = await member(world, ANNA, { day: 14, month: 3, year: null })
@@ -105,10 +145,12 @@ describe('the birthday greeting', () => {
     await anna.user.waitFor('Анна, с днём рождения!')
   })
 
-  it('a customer who blocked the bot is marked unreachable and gets nothing more', async () => {
+  it('a customer who blocked the bot is marked unreachable by the 403 and gets nothing more', async () => {
     const { world, clock } = await createGreetingsWorld('2026-03-14T12:00:00+03:00')
     const anna = await member(world, ANNA, { day: 14, month: 3, year: null })
     await anna.user.block()
+    // As if the bot had missed the "blocked" update (it was down): only Telegram's 403 tells.
+    await world.app.services.customers.setReachable(anna.id, true)
 
     await runBirthdays(world)
     expect((await world.app.services.customers.get(anna.id))?.reachable).toBe(false)
@@ -117,10 +159,10 @@ describe('the birthday greeting', () => {
       dropReason: 'unreachable',
     })
 
-    // Later messages are not even tried: unblocking alone does not make the bot write again.
-    await anna.user.unblock()
+    // Nothing more is queued or tried for her: next year's birthday passes silently.
     clock.set('2027-03-14T12:00:00+03:00')
     await runBirthdays(world)
+    expect(await world.app.services.outbox.find(`birthday:${anna.id}:2027`)).toBeNull()
     expect(textsWith(anna.user, 'с днём рождения')).toHaveLength(0)
   })
 })
