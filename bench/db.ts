@@ -192,7 +192,13 @@ async function runMode(label: string, dbpath: string | undefined, lines: string[
     const model = conn.model('BenchUser', schema) as unknown as mongoose.Model<Document>
     await model.init()
     await measureApi('mongoose', mongooseApi(model, 'mg'), 'mg', lines)
+    const admin = client.db('admin')
+    const ping1 = await rate(1, () => admin.command({ ping: 1 }))
+    const ping32 = await rate(CONCURRENCY, () => admin.command({ ping: 1 }))
     lines.push('')
+    lines.push(
+      `- ${label}: baseline raw-driver \`ping\` (no storage work): ${fmt(ping1).trim()}/s serial, ${fmt(ping32).trim()}/s with ${CONCURRENCY} concurrent`,
+    )
     await bigLookup(client.db('bench').collection('big'), lines, label)
     lines.push('')
   } finally {
