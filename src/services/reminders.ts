@@ -128,7 +128,7 @@ export function createRemindersService(deps: RemindersDeps) {
       let queued = 0
       for (const merged of mergeReminders(due, program.timeZone)) {
         const parts: OutboxPart[] = [
-          { key: merged.reminders.length > 1 ? 'reminders.header_many' : 'reminders.header_one' },
+          { key: merged.reminders.length > 1 ? 'reminders.header_several' : 'reminders.header_single' },
           ...merged.reminders.map((reminder) => ({
             key: `reminders.${reminder.kind}`,
             vars: reminder.params,
