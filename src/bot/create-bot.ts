@@ -29,6 +29,8 @@ import { ownerAuditFeature } from './features/owner-audit.ts'
 import { ownerStaffFeature } from './features/owner-staff.ts'
 import { createNpsFeature } from './features/nps.ts'
 import { createOwnerNpsFeature } from './features/owner-nps.ts'
+import { createOwnerStatsFeature } from './features/owner-stats.ts'
+import { createOwnerSegmentsFeature } from './features/owner-segments.ts'
 import { createStaffDeskFeature } from './features/staff-desk.ts'
 import { staffLinksFeature } from './features/staff-links.ts'
 import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
@@ -150,6 +152,8 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createStaffRedemptionFeature(deps.i18n))
   features.use(createNpsFeature(deps.i18n))
   features.use(createOwnerNpsFeature())
+  features.use(createOwnerStatsFeature())
+  features.use(createOwnerSegmentsFeature())
   features.use(ownerStaffFeature)
   features.use(ownerAuditFeature)
   features.use(createJoinFeature(deps))
