@@ -3,10 +3,19 @@
  * Sections: the embedded database (bench/db.ts) and the whole stack (bench/bot.ts).
  */
 import { runBotBench, type BenchScenario } from './bot.ts'
+import { joinThroughBot, runRoundTripBench } from './round-trips.ts'
 
-const scenarios: BenchScenario[] = [{ name: '/help', act: (user) => user.send('/help') }]
+const scenarios: BenchScenario[] = [
+  { name: '/help', act: (user) => user.send('/help') },
+  {
+    name: '/balance',
+    prepare: (user) => joinThroughBot(user, user.profile.first_name),
+    act: (user) => user.send('/balance'),
+  },
+]
 
 const sections: [string, () => Promise<string>][] = [
+  ['Database commands per update', runRoundTripBench],
   ['Whole stack: fake Bot API -> bot -> embedded database', () => runBotBench(scenarios)],
 ]
 
