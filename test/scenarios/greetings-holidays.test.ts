@@ -70,6 +70,10 @@ holidays:
     await boris.user.tap('Да, поздравьте')
     const annaRecord = await world.app.services.customers.get(anna.id)
     expect(annaRecord?.holidayOptOuts).toContain('mothers-day')
+    // A forged answer about a holiday that is not sensitive changes nothing.
+    await clara.user.tapData('hask.1:new-year:n')
+    expect(clara.user.callbackAnswers().at(-1)?.text).toBe('This button no longer works.')
+    expect((await world.app.services.customers.get(clara.id))?.holidayOptOuts).toEqual([])
 
     // Asked once: the next days' runs do not ask again.
     clock.set('2026-11-27T12:00:00+03:00')
