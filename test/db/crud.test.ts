@@ -159,6 +159,9 @@ describe('basic CRUD through the raw driver', () => {
     expect(n).toBe(25)
     const agg = await c.aggregate([{ $match: { i: { $gte: 100 } } }], { batchSize: 3 }).toArray()
     expect(agg).toHaveLength(250)
+    expect(await c.countDocuments({ i: { $gte: 100 } }, { skip: 10, limit: 50 })).toBe(50)
+    expect(await c.countDocuments({ i: { $gte: 100 } }, { skip: 245 })).toBe(5)
+    expect(await c.countDocuments({ i: { $gte: 1000 } })).toBe(0)
   })
 
   it('sorts mixed types in BSON order', async () => {

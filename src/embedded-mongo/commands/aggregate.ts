@@ -43,6 +43,28 @@ function writeOut(ctx: CommandContext, stage: Doc, docs: Doc[]): void {
   }
 }
 
+/** Recognises `[$skip?, $limit?, $group: {_id: <const>, n: {$sum: 1}}]` (after a leading $match). */
+function countShape(stages: unknown[]): { skip: number; limit: number; id: unknown; field: string } | null {
+  let skip = 0
+  let limit = 0
+  let i = 0
+  for (; i < stages.length - 1; i++) {
+    const st = stages[i]
+    if (isPlainObject(st) && typeof st.$skip === 'number' && limit === 0) skip = st.$skip
+    else if (isPlainObject(st) && typeof st.$limit === 'number' && limit === 0) limit = st.$limit
+    else return null
+  }
+  const group = stages[i]
+  if (!isPlainObject(group) || !isPlainObject(group.$group)) return null
+  const entries = Object.entries(group.$group)
+  if (entries.length !== 2 || entries[0]?.[0] !== '_id') return null
+  const id = entries[0][1]
+  if (typeof id === 'string' || isPlainObject(id) || Array.isArray(id)) return null
+  const [field, acc] = entries[1] as [string, unknown]
+  if (!isPlainObject(acc) || Object.keys(acc).length !== 1 || acc.$sum !== 1) return null
+  return { skip, limit, id, field }
+}
+
 /** The `aggregate` command. */
 export function aggregateCommand(ctx: CommandContext): Doc {
   const body = ctx.body
@@ -71,6 +93,19 @@ export function aggregateCommand(ctx: CommandContext): Doc {
   const output = isPlainObject(last) && ('$out' in last || '$merge' in last) ? last : null
   if (output) stages = stages.slice(0, -1)
   const variables = docOption(body, 'let')
+  const counted = countShape(stages)
+  if (counted && !output) {
+    // The driver's countDocuments: [$match, ($skip), ($limit), $group {_id: 1, n: {$sum: 1}}].
+    let n = 0
+    for (const _ of runQuery(
+      ctx.view(name),
+      { filter, skip: counted.skip, limit: counted.limit },
+      newStats(),
+    ))
+      n++
+    const rows = n > 0 ? [{ _id: counted.id, [counted.field]: n }] : []
+    return ctx.state.cursors.firstBatch(`${ctx.db}.${name}`, rows, undefined, false, ctx.lsidKey)
+  }
   const input = [...runQuery(ctx.view(name), { filter }, newStats())]
   const result = runPipeline(input, stages, pipelineEnv(ctx, variables))
   if (output) {
