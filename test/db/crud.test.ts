@@ -162,6 +162,14 @@ describe('basic CRUD through the raw driver', () => {
     expect(await c.countDocuments({ i: { $gte: 100 } }, { skip: 10, limit: 50 })).toBe(50)
     expect(await c.countDocuments({ i: { $gte: 100 } }, { skip: 245 })).toBe(5)
     expect(await c.countDocuments({ i: { $gte: 1000 } })).toBe(0)
+    const top = await c
+      .aggregate([{ $sort: { i: -1 } }, { $skip: 2 }, { $limit: 3 }, { $project: { _id: 0, i: 1 } }])
+      .toArray()
+    expect(top).toEqual([{ i: 347 }, { i: 346 }, { i: 345 }])
+    const limitFirst = await c
+      .aggregate([{ $match: { i: { $lt: 10 } } }, { $sort: { i: 1 } }, { $limit: 5 }, { $skip: 3 }])
+      .toArray()
+    expect(limitFirst.map((d) => d.i)).toEqual([3, 4])
   })
 
   it('sorts mixed types in BSON order', async () => {

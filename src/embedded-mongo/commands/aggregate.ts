@@ -106,7 +106,24 @@ export function aggregateCommand(ctx: CommandContext): Doc {
     const rows = n > 0 ? [{ _id: counted.id, [counted.field]: n }] : []
     return ctx.state.cursors.firstBatch(`${ctx.db}.${name}`, rows, undefined, false, ctx.lsidKey)
   }
-  const input = [...runQuery(ctx.view(name), { filter }, newStats())]
+  // Push a leading $sort (+ $skip/$limit) into the query so indexes and top-k selection apply.
+  let sort: unknown
+  let skip = 0
+  let limit = 0
+  const head = stages[0]
+  if (isPlainObject(head) && isPlainObject(head.$sort)) {
+    sort = head.$sort
+    stages = stages.slice(1)
+    for (;;) {
+      const next = stages[0]
+      if (isPlainObject(next) && typeof next.$skip === 'number' && limit === 0 && skip === 0)
+        skip = next.$skip
+      else if (isPlainObject(next) && typeof next.$limit === 'number' && limit === 0) limit = next.$limit
+      else break
+      stages = stages.slice(1)
+    }
+  }
+  const input = [...runQuery(ctx.view(name), { filter, sort, skip, limit }, newStats())]
   const result = runPipeline(input, stages, pipelineEnv(ctx, variables))
   if (output) {
     writeOut(ctx, output, result)
