@@ -3,8 +3,9 @@ import type { Doc } from '../bson/codec.ts'
 import { isNumeric, toNumber } from '../bson/numbers.ts'
 import type { CommandContext, CommandHandler } from './context.ts'
 
-/** The MongoDB version this server claims to be (wire version 21 = MongoDB 7.0). */
+/** The MongoDB version this server claims to be. */
 export const SERVER_VERSION = '7.0.14'
+/** Wire version of MongoDB 7.0; driver 7 needs at least 9 (MongoDB 4.4). */
 export const MAX_WIRE_VERSION = 21
 
 const ELECTION_ID = new ObjectId('7fffffff0000000000000001')

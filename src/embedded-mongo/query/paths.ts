@@ -1,5 +1,6 @@
 /** Marker for "no value at this path" during path traversal. */
 export const MISSING: unique symbol = Symbol('missing')
+/** The type of {@link MISSING}. */
 export type Missing = typeof MISSING
 
 const splitCache = new Map<string, string[]>()

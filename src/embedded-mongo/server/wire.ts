@@ -2,9 +2,13 @@ import { serialize } from 'bson'
 import { decodeDocument } from '../bson/codec.ts'
 import type { Doc } from '../bson/codec.ts'
 
+/** Legacy reply to an OP_QUERY. */
 export const OP_REPLY = 1
+/** Legacy query, still used by drivers for the first handshake. */
 export const OP_QUERY = 2004
+/** Compressed wrapper (never negotiated by this server). */
 export const OP_COMPRESSED = 2012
+/** The modern message: flags, a body document and optional document sequences. */
 export const OP_MSG = 2013
 
 /** OP_MSG flag bits. */
@@ -16,6 +20,7 @@ export const MsgFlags = {
 
 /** Largest message accepted (mongod's maxMessageSizeBytes). */
 export const MAX_MESSAGE_BYTES = 48_000_000
+/** Largest BSON document (mongod's maxBsonObjectSize). */
 export const MAX_BSON_BYTES = 16 * 1024 * 1024
 
 /** A decoded client request. */
