@@ -69,6 +69,8 @@ export interface OutboxRepository {
   drop(id: string, reason: string): Promise<void>
   /** Promotional messages sent to the customer after `since` (a message sent exactly then is out of the window). */
   countPromotionalSentSince(customerId: string, since: Date): Promise<number>
+  /** When the oldest promotional message sent to the customer after `since` went out; null if none. */
+  oldestPromotionalSentSince(customerId: string, since: Date): Promise<Date | null>
   /** Messages of the customer carrying `tag` that were not dropped (queued or sent). */
   withTag(customerId: string, tag: string): Promise<OutboxMessage[]>
 }
@@ -185,6 +187,13 @@ export async function createOutboxRepository(connection: Connection): Promise<Ou
     },
     async countPromotionalSentSince(customerId, since) {
       return model.countDocuments({ customerId, promotional: true, status: 'sent', sentAt: { $gt: since } })
+    },
+    async oldestPromotionalSentSince(customerId, since) {
+      const oldest = await model
+        .findOne({ customerId, promotional: true, status: 'sent', sentAt: { $gt: since } })
+        .sort({ sentAt: 1 })
+        .lean<OutboxDoc>()
+      return oldest?.sentAt ?? null
     },
     async withTag(customerId, tag) {
       const docs = await model

@@ -1,6 +1,9 @@
 import { addLocalDays, atLocalTime, localDate, minutesOfLocalDay } from './calendar.ts'
 import type { MessagingRules, TimeOfDay } from './program.ts'
 
+/** The frequency cap counts promotional messages over this rolling window: 30 days. */
+export const CAP_WINDOW_MS = 30 * 24 * 60 * 60 * 1000
+
 /**
  * Why a message is sent. Transactional: a direct answer or confirmation (purchase receipt,
  * redemption request, reply to feedback). Everything else obeys consent and quiet hours;
@@ -48,6 +51,11 @@ export interface DeliveryRequest {
   readonly reachable: boolean
   /** Promotional messages this customer received in the 30 days before `now`. */
   readonly promotionalSentLast30Days: number
+  /**
+   * When the oldest of those was sent. Given, a message over the cap waits until that one leaves
+   * the 30-day window (the cap defers, it does not drop); absent, it is dropped.
+   */
+  readonly oldestPromotionalSentAt?: Date
   readonly now: Date
 }
 
@@ -94,7 +102,9 @@ export function decideDelivery(
   if (request.category === 'transactional') return { action: 'send' }
   if (!hasConsent(request.category, request.consents)) return { action: 'drop', reason: 'no_consent' }
   if (isPromotional(request.category) && request.promotionalSentLast30Days >= rules.promoCapPer30Days) {
-    return { action: 'drop', reason: 'frequency_cap' }
+    const oldest = request.oldestPromotionalSentAt
+    if (oldest === undefined) return { action: 'drop', reason: 'frequency_cap' }
+    return { action: 'defer', until: new Date(oldest.getTime() + CAP_WINDOW_MS + 1) }
   }
   const until = quietHoursEnd(request.now, rules.quietHours, timeZone)
   return until === null ? { action: 'send' } : { action: 'defer', until }

@@ -3,7 +3,12 @@ import type { CustomerRepository } from '../db/customers.ts'
 import type { NewOutboxMessage, OutboxMessage, OutboxPayload, OutboxRepository } from '../db/outbox.ts'
 import type { Clock } from '../domain/clock.ts'
 import { DAY_MS } from '../domain/clock.ts'
-import { decideDelivery, isPromotional, type MessageCategory } from '../domain/messaging-policy.ts'
+import {
+  CAP_WINDOW_MS,
+  decideDelivery,
+  isPromotional,
+  type MessageCategory,
+} from '../domain/messaging-policy.ts'
 import type { Program } from '../domain/program.ts'
 import { formatDate } from '../bot/i18n/format.ts'
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../bot/i18n/index.ts'
@@ -113,6 +118,12 @@ export function createOutboxService(deps: OutboxDeps) {
       return 'dropped'
     }
     const capped = isPromotional(message.category)
+    const windowStart = new Date(now.getTime() - CAP_WINDOW_MS)
+    const sentInWindow = capped ? await outbox.countPromotionalSentSince(customer.id, windowStart) : 0
+    const oldest =
+      sentInWindow >= program.messaging.promoCapPer30Days
+        ? await outbox.oldestPromotionalSentSince(customer.id, windowStart)
+        : null
     const decision = decideDelivery(
       {
         category: message.category,
@@ -121,9 +132,8 @@ export function createOutboxService(deps: OutboxDeps) {
           holidays: Object.fromEntries(customer.holidayOptOuts.map((id) => [id, false])),
         },
         reachable: customer.reachable,
-        promotionalSentLast30Days: capped
-          ? await outbox.countPromotionalSentSince(customer.id, new Date(now.getTime() - 30 * DAY_MS))
-          : 0,
+        promotionalSentLast30Days: sentInWindow,
+        ...(oldest ? { oldestPromotionalSentAt: oldest } : {}),
         now,
       },
       program.messaging,

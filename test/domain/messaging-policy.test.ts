@@ -88,6 +88,13 @@ describe('decideDelivery', () => {
     })
   })
 
+  it('should defer a capped promotional message until the oldest counted one leaves the window', () => {
+    const oldest = new Date('2026-03-01T09:00:00Z')
+    expect(
+      decideDelivery(request({ promotionalSentLast30Days: 3, oldestPromotionalSentAt: oldest }), rules, MSK),
+    ).toEqual({ action: 'defer', until: new Date('2026-03-31T09:00:00.001Z') })
+  })
+
   it('should respect per-category and per-holiday consent', () => {
     const consents = { topics: { reminders: false }, holidays: { 'mothers-day': false } }
     expect(decideDelivery(request({ category: 'reminder', consents }), rules, MSK)).toEqual({
