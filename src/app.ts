@@ -39,6 +39,9 @@ import { createReportQueries } from './db/reports.ts'
 import { createReportService } from './services/reports.ts'
 import { createDigestDeliveries } from './db/reports-deliveries.ts'
 import { defineOwnerDigestJob, scheduleOwnerDigest } from './jobs/owner-digest.ts'
+import { createBroadcastRepository } from './db/broadcasts.ts'
+import { createBroadcastRunScheduler, defineOwnerBroadcastJob } from './jobs/owner-broadcast.ts'
+import { createBroadcastService } from './services/broadcast.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -123,6 +126,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     })
     // Greetings and reminders all leave through the outbox; it sends with the bot's api once that exists.
     const sender = createLateSender()
+    const reports = createReportService({
+      queries: await createReportQueries(connection),
+      clock,
+      program: config.program,
+    })
     const outbox = createOutboxService({
       outbox: await createOutboxRepository(connection),
       customers: repositories.customers,
@@ -165,10 +173,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       outbox,
       greetings: createGreetingsService({ ...messagingDeps, holidayAskButtons }),
       reminders: createRemindersService(messagingDeps),
-      reports: createReportService({
-        queries: await createReportQueries(connection),
+      reports,
+      broadcast: createBroadcastService({
+        broadcasts: await createBroadcastRepository(connection),
+        reports,
+        outbox,
         clock,
-        program: config.program,
+        scheduleRun: createBroadcastRunScheduler(scheduler),
       }),
     }
     const bot = createBot({
@@ -201,6 +212,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       logger,
       clock,
     })
+    defineOwnerBroadcastJob(scheduler, { api: bot.api, i18n, broadcast: services.broadcast, logger })
     defineOwnerDigestJob(scheduler, {
       api: bot.api,
       i18n,

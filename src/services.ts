@@ -11,6 +11,7 @@ import type { NpsFeedbackService } from './services/nps.ts'
 import type { OutboxService } from './services/outbox.ts'
 import type { RemindersService } from './services/reminders.ts'
 import type { ReportService } from './services/reports.ts'
+import type { BroadcastService } from './services/broadcast.ts'
 import type { StaffDesk } from './services/staff-desk.ts'
 
 /**
@@ -43,4 +44,6 @@ export interface Services {
   reminders: RemindersService
   /** Owner reports: the daily digest, `/stats` and `/segments` (src/services/reports.ts). */
   reports: ReportService
+  /** Owners' broadcasts to a segment, sent through the outbox (src/services/broadcast.ts). */
+  broadcast: BroadcastService
 }

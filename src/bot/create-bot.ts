@@ -31,6 +31,7 @@ import { createNpsFeature } from './features/nps.ts'
 import { createOwnerNpsFeature } from './features/owner-nps.ts'
 import { createOwnerStatsFeature } from './features/owner-stats.ts'
 import { createOwnerSegmentsFeature } from './features/owner-segments.ts'
+import { createOwnerBroadcastFeature } from './features/owner-broadcast.ts'
 import { createStaffDeskFeature } from './features/staff-desk.ts'
 import { staffLinksFeature } from './features/staff-links.ts'
 import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
@@ -154,6 +155,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createOwnerNpsFeature())
   features.use(createOwnerStatsFeature())
   features.use(createOwnerSegmentsFeature())
+  features.use(createOwnerBroadcastFeature(deps.i18n))
   features.use(ownerStaffFeature)
   features.use(ownerAuditFeature)
   features.use(createJoinFeature(deps))
