@@ -86,6 +86,13 @@ const holiday = z.strictObject({
   bonusPoints: nonNegative().prefault(0),
   bonusValidDays: positive().prefault(7),
   sensitive: flag().prefault(false),
+  audience: z
+    .strictObject({
+      tiers: z.array(slug()).prefault([]),
+      minPurchases: nonNegative().prefault(0),
+      purchasedWithinDays: nonNegative().prefault(0),
+    })
+    .prefault({}),
 })
 
 const tierWindow = z.discriminatedUnion(
@@ -275,6 +282,17 @@ function checkConsistency(file: Draft, ctx: z.RefinementCtx): void {
       }
     })
   }
+  file.holidays.forEach((holiday, index) => {
+    holiday.audience.tiers.forEach((tierId, at) => {
+      if (!file.tiers.some((tier) => tier.id === tierId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays', index, 'audience', 'tiers', at],
+          message: `expected one of the tier ids (${file.tiers.map((tier) => tier.id).join(', ')})`,
+        })
+      }
+    })
+  })
   if (file.segments.churnedDays <= file.segments.lapsedDays) {
     ctx.addIssue({
       code: 'custom',

@@ -1,5 +1,6 @@
 import { addLocalDays, daysInMonth, isoWeekday, isSameLocalDate, type LocalDate } from './calendar.ts'
-import type { Holiday, HolidayDate, Program } from './program.ts'
+import { DAY_MS } from './clock.ts'
+import type { Holiday, HolidayAudience, HolidayDate, Program } from './program.ts'
 
 /**
  * The day a holiday falls on in `year`: a fixed day, or the n-th ISO weekday of the month
@@ -43,4 +44,23 @@ export function holidaysOn(program: Pick<Program, 'holidays'>, today: LocalDate)
  */
 export function needsSensitiveAsk(holiday: Holiday, consent: boolean | undefined): boolean {
   return holiday.enabled && holiday.sensitive && consent === undefined
+}
+
+/**
+ * Whether a member belongs to a holiday's audience: their tier is listed (or none are), they made at
+ * least `minPurchases` purchases, and (when `purchasedWithinDays` > 0) the last one is that recent.
+ * `purchaseDates` are the member's purchases that were not undone, any order.
+ */
+export function isInHolidayAudience(
+  audience: HolidayAudience,
+  member: { readonly tierId: string; readonly purchaseDates: readonly Date[] },
+  now: Date,
+): boolean {
+  if (audience.tiers.length > 0 && !audience.tiers.includes(member.tierId)) return false
+  if (member.purchaseDates.length < audience.minPurchases) return false
+  if (audience.purchasedWithinDays > 0) {
+    const since = now.getTime() - audience.purchasedWithinDays * DAY_MS
+    if (!member.purchaseDates.some((date) => date.getTime() >= since)) return false
+  }
+  return true
 }

@@ -166,6 +166,18 @@ export interface Holiday {
   readonly bonusValidDays: number
   /** Personal holidays (Mother's/Father's Day): customers are asked beforehand whether they want it. */
   readonly sensitive: boolean
+  /** Who gets this greeting; by default every member. */
+  readonly audience: HolidayAudience
+}
+
+/** Which members a holiday greeting (and its bonus) goes to; every condition must hold. */
+export interface HolidayAudience {
+  /** Tier ids the greeting is for; empty = every tier. */
+  readonly tiers: readonly string[]
+  /** Purchases (not undone) a member needs; 0 = members who never bought get it too. */
+  readonly minPurchases: number
+  /** Only members who bought within this many days; 0 = no such limit. */
+  readonly purchasedWithinDays: number
 }
 
 /** "We miss you" reminders. */

@@ -4,7 +4,7 @@ import type { OutboxPart } from '../db/outbox.ts'
 import { birthdayGreetingYear } from '../domain/birthday.ts'
 import { addLocalDays, localDate, localDateKey, type LocalDate } from '../domain/calendar.ts'
 import type { Clock } from '../domain/clock.ts'
-import { holidaysOn, needsSensitiveAsk } from '../domain/holidays.ts'
+import { holidaysOn, isInHolidayAudience, needsSensitiveAsk } from '../domain/holidays.ts'
 import type { AppendResult } from '../domain/ports/ledger-repository.ts'
 import type { LedgerService } from '../domain/ledger/ledger-service.ts'
 import type { Holiday, Program } from '../domain/program.ts'
@@ -108,6 +108,8 @@ export function createGreetingsService(deps: GreetingsDeps) {
   async function greetOnHoliday(customer: Customer, holiday: Holiday, year: number): Promise<boolean> {
     if (!customer.consents.holidays) return false
     if ((await holidayConsent(greetings, customer, holiday.id)) === false) return false
+    const member = { tierId: customer.tierId, purchaseDates: await greetings.purchaseDates(customer.id) }
+    if (!isInHolidayAudience(holiday.audience, member, clock.now())) return false
     const key = greetingKeys.holiday(customer.id, holiday.id, year)
     if (await outbox.find(key)) return false
     const bonus = await ledger.grantBonus({

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { parseProgram } from '../../src/config/program.ts'
 import { localDateKey } from '../../src/domain/calendar.ts'
-import { holidayDateIn, holidaysOfYear, holidaysOn, needsSensitiveAsk } from '../../src/domain/holidays.ts'
+import {
+  holidayDateIn,
+  holidaysOfYear,
+  holidaysOn,
+  isInHolidayAudience,
+  needsSensitiveAsk,
+} from '../../src/domain/holidays.ts'
 
 const program = parseProgram({})
 
@@ -64,5 +70,29 @@ describe('holiday dates', () => {
     expect(needsSensitiveAsk(mothers, undefined)).toBe(true)
     expect(needsSensitiveAsk(mothers, false)).toBe(false)
     expect(needsSensitiveAsk(womens, undefined)).toBe(false)
+  })
+})
+
+describe('holiday audience', () => {
+  const now = new Date('2026-03-08T09:00:00Z')
+  const everyone = { tiers: [], minPurchases: 0, purchasedWithinDays: 0 }
+
+  it('should include every member by default, buyers or not', () => {
+    expect(isInHolidayAudience(everyone, { tierId: 'bronze', purchaseDates: [] }, now)).toBe(true)
+  })
+
+  it('should keep only the listed tiers', () => {
+    const gold = { ...everyone, tiers: ['gold'] }
+    expect(isInHolidayAudience(gold, { tierId: 'gold', purchaseDates: [] }, now)).toBe(true)
+    expect(isInHolidayAudience(gold, { tierId: 'bronze', purchaseDates: [] }, now)).toBe(false)
+  })
+
+  it('should require the number of purchases and a recent one when asked', () => {
+    const buyers = { ...everyone, minPurchases: 2, purchasedWithinDays: 30 }
+    const old = new Date('2026-01-01T09:00:00Z')
+    const recent = new Date('2026-03-01T09:00:00Z')
+    expect(isInHolidayAudience(buyers, { tierId: 'bronze', purchaseDates: [old] }, now)).toBe(false)
+    expect(isInHolidayAudience(buyers, { tierId: 'bronze', purchaseDates: [old, old] }, now)).toBe(false)
+    expect(isInHolidayAudience(buyers, { tierId: 'bronze', purchaseDates: [old, recent] }, now)).toBe(true)
   })
 })

@@ -115,6 +115,15 @@ describe('program errors', () => {
     ])
   })
 
+  it('should refuse a holiday audience naming a tier that does not exist', () => {
+    const holiday = { id: 'x', names: { ru: 'x', en: 'x' }, date: { month: 1, day: 1 } }
+    expect(
+      problemsOf(() => parseProgram({ holidays: [{ ...holiday, audience: { tiers: ['platinum'] } }] })),
+    ).toEqual([
+      'program.yaml: holidays[0].audience.tiers[0]: expected one of the tier ids (bronze, silver, gold)',
+    ])
+  })
+
   it('should refuse impossible dates, repeated ids and inconsistent segments', () => {
     const holiday = { id: 'x', names: { ru: 'x', en: 'x' } }
     const problems = problemsOf(() =>

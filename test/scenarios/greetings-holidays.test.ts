@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useInfrastructure } from '../support/world.ts'
-import { createGreetingsWorld, member, runHolidays, textsWith } from './greetings-support.ts'
+import { buy, createGreetingsWorld, member, runHolidays, textsWith } from './greetings-support.ts'
 
 useInfrastructure()
 
@@ -50,6 +50,24 @@ holidays:
     expect(greeting.text).toContain('11 января')
     const entries = await world.app.services.ledgerEntries.allEntriesOf(boris.id)
     expect(entries.filter((entry) => entry.kind === 'holiday').map((entry) => entry.delta)).toEqual([50])
+  })
+
+  it('a holiday for buyers of one tier greets only them', async () => {
+    const yaml = `
+holidays:
+  - id: new-year
+    names: { ru: Новый год, en: New Year }
+    date: { month: 1, day: 1 }
+    audience: { tiers: [bronze], minPurchases: 1 }
+`
+    const { world } = await createGreetingsWorld('2027-01-01T12:00:00+03:00', yaml)
+    const anna = await member(world, ANNA)
+    const boris = await member(world, BORIS)
+    await buy(world, boris.id)
+
+    await runHolidays(world)
+    await boris.user.waitFor('Борис, с Новым годом!')
+    expect(textsWith(anna.user, 'с Новым годом')).toHaveLength(0)
   })
 
   it('before Mother’s Day customers are asked once; a No suppresses the greeting, silence does not', async () => {
