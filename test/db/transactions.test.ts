@@ -160,6 +160,34 @@ describe('multi-document transactions', () => {
     expect(await c.countDocuments()).toBe(1)
   })
 
+  it('commits a transaction whose documents swap unique keys', async () => {
+    const c = t.db.collection('swap')
+    await c.createIndex({ code: 1 }, { unique: true })
+    await c.insertMany([
+      { _id: 'a', code: 'x' },
+      { _id: 'b', code: 'y' },
+    ] as unknown as Document[])
+    const session = t.client.startSession()
+    try {
+      await session.withTransaction(async () => {
+        await c.updateOne({ _id: 'a' } as Document, { $set: { code: 'tmp' } }, { session })
+        await c.updateOne({ _id: 'b' } as Document, { $set: { code: 'x' } }, { session })
+        await c.updateOne({ _id: 'a' } as Document, { $set: { code: 'y' } }, { session })
+      })
+    } finally {
+      await session.endSession()
+    }
+    expect(
+      await c
+        .find({}, { projection: { code: 1 } })
+        .sort({ _id: 1 })
+        .toArray(),
+    ).toEqual([
+      { _id: 'a', code: 'y' },
+      { _id: 'b', code: 'x' },
+    ])
+  })
+
   it('retryable writes are not applied twice when the same txnNumber is resent', async () => {
     const c = t.db.collection('retry')
     await c.insertOne({ _id: 'r', n: 0 } as unknown as Document)

@@ -65,22 +65,49 @@ export class Transaction implements SnapshotHolder {
     }
     const undo: (() => void)[] = []
     try {
+      // Deletes first, then updates and inserts; an update or insert that collides with a key the
+      // transaction frees later is retried after the others (e.g. two documents swapping keys).
       for (const [coll, byId] of this.writes) {
         for (const [id, doc] of byId) {
           const current = coll.docs.get(id)
-          if (doc === null) {
+          if (doc === null && current) {
+            this.engine.removeDoc(unit, coll, id)
+            undo.push(() => coll.insert(current))
+          }
+        }
+      }
+      let pending: [Collection, string, Doc][] = []
+      for (const [coll, byId] of this.writes)
+        for (const [id, doc] of byId) if (doc) pending.push([coll, id, doc])
+      while (pending.length > 0) {
+        const deferred: [Collection, string, Doc][] = []
+        let lastError: unknown = null
+        for (const item of pending) {
+          try {
+            this.applyOne(unit, item, undo)
+          } catch (err) {
+            if ((err as { code?: number }).code !== 11000) throw err
+            deferred.push(item)
+            lastError = err
+          }
+        }
+        if (deferred.length === pending.length && lastError) {
+          // Keys that only work out together (a swap): take all these documents out, then put
+          // their new versions in.
+          for (const [coll, id] of deferred) {
+            const current = coll.docs.get(id)
             if (current) {
               this.engine.removeDoc(unit, coll, id)
               undo.push(() => coll.insert(current))
             }
-          } else if (current) {
-            this.engine.replaceDoc(unit, coll, id, doc)
-            undo.push(() => coll.replace(id, current))
-          } else {
+          }
+          for (const [coll, id, doc] of deferred) {
             this.engine.insertDoc(unit, coll, doc)
             undo.push(() => coll.remove(id))
           }
+          break
         }
+        pending = deferred
       }
     } catch (err) {
       for (const fn of undo.reverse()) fn()
@@ -88,6 +115,17 @@ export class Transaction implements SnapshotHolder {
       throw err
     }
     this.finish('committed')
+  }
+
+  private applyOne(unit: WriteUnit, [coll, id, doc]: [Collection, string, Doc], undo: (() => void)[]): void {
+    const current = coll.docs.get(id)
+    if (current) {
+      this.engine.replaceDoc(unit, coll, id, doc)
+      undo.push(() => coll.replace(id, current))
+    } else {
+      this.engine.insertDoc(unit, coll, doc)
+      undo.push(() => coll.remove(id))
+    }
   }
 
   /** Discards the write set. */
