@@ -7,9 +7,10 @@ import type { i18n } from 'i18next'
 import type { Connection } from 'mongoose'
 import type { Logger } from 'pino'
 import { registerCommands } from './bot/commands.ts'
+import { showDeskCommands } from './bot/features/staff-commands.ts'
 import type { Context, SessionData } from './bot/context.ts'
 import { createBot, type PaceOptions } from './bot/create-bot.ts'
-import { createI18n } from './bot/i18n/index.ts'
+import { createI18n, DEFAULT_LANGUAGE } from './bot/i18n/index.ts'
 import type { AppConfig } from './config/index.ts'
 import { connectDatabase } from './db/connection.ts'
 import { createProcessedUpdates } from './db/processed-updates.ts'
@@ -29,7 +30,12 @@ import { createNpsFeedbackService } from './services/nps.ts'
 import { holidayAskButtons } from './bot/features/holiday-ask.ts'
 import { createGreetingsRepository } from './db/greetings.ts'
 import { createOutboxRepository } from './db/outbox.ts'
-import { defineBirthdayJob, defineHolidaysJob, defineRemindersJob, scheduleGreetings } from './jobs/greetings.ts'
+import {
+  defineBirthdayJob,
+  defineHolidaysJob,
+  defineRemindersJob,
+  scheduleGreetings,
+} from './jobs/greetings.ts'
 import { defineOutboxDispatchJob, scheduleOutboxDispatch } from './jobs/outbox-dispatch.ts'
 import { definePointsExpiryJob, schedulePointsExpiry } from './jobs/points-expiry.ts'
 import { createGreetingsService } from './services/greetings.ts'
@@ -200,6 +206,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     })
     logger.info({ username: bot.botInfo.username }, 'bot identified')
     await registerCommands(bot.api, i18n, logger)
+    // Owners see their tools in the command menu from the start (a chat they never opened is skipped).
+    for (const ownerId of config.ownerIds) {
+      await showDeskCommands({ api: bot.api, logger }, ownerId, i18n.getFixedT(DEFAULT_LANGUAGE), 'owner')
+    }
     sender.bind(bot.api)
 
     defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })

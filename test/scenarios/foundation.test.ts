@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createWorld, useInfrastructure } from '../support/world.ts'
+import { createWorld, OWNER_ID, useInfrastructure } from '../support/world.ts'
 
 useInfrastructure()
 
@@ -82,6 +82,19 @@ describe('language', () => {
 })
 
 describe('commands menu', () => {
+  it('shows an owner the owner tools once the bot knows their chat', async () => {
+    const world = await createWorld()
+    const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
+    await owner.send('/help')
+    await world.restart()
+    expect(owner.commands().map((command) => command.command)).toEqual(
+      expect.arrayContaining(['staff', 'audit', 'nps', 'scan', 'help']),
+    )
+    const customer = world.user({ id: 1701, first_name: 'Анна', language_code: 'ru' })
+    await customer.send('/help')
+    expect(customer.commands().map((command) => command.command)).not.toContain('nps')
+  })
+
   it('registers the command menu in English and in Russian', async () => {
     const world = await createWorld()
     const calls = world.tg.apiCalls().filter((call) => call.method === 'setMyCommands')

@@ -2,9 +2,9 @@ import type { Api } from 'grammy'
 import type { TFunction } from 'i18next'
 import { CUSTOMER_COMMANDS } from '../commands.ts'
 
-/** Desk commands added to a staff member's menu; owners also get the staff menu and the audit. */
+/** Desk commands added to a staff member's menu; owners also get staff, the audit and the NPS report. */
 const STAFF_COMMANDS = ['scan', 'undo'] as const
-const OWNER_COMMANDS = ['scan', 'undo', 'staff', 'audit'] as const
+const OWNER_COMMANDS = ['scan', 'undo', 'staff', 'audit', 'nps'] as const
 
 /**
  * Shows the desk commands in this chat's command menu (a chat-scoped menu on top of the customer's),
