@@ -48,6 +48,8 @@ import { defineOwnerDigestJob, scheduleOwnerDigest } from './jobs/owner-digest.t
 import { createBroadcastRepository } from './db/broadcasts.ts'
 import { createBroadcastRunScheduler, defineOwnerBroadcastJob } from './jobs/owner-broadcast.ts'
 import { createBroadcastService } from './services/broadcast.ts'
+import { createExportQueries } from './db/reports-export.ts'
+import { createExportService } from './services/reports-export.ts'
 import type { Services } from './services.ts'
 
 /** How the bot receives updates. */
@@ -186,6 +188,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         outbox,
         clock,
         scheduleRun: createBroadcastRunScheduler(scheduler),
+      }),
+      exports: createExportService({
+        queries: createExportQueries(connection),
+        currency: config.program.currency,
       }),
     }
     const bot = createBot({

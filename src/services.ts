@@ -12,6 +12,7 @@ import type { OutboxService } from './services/outbox.ts'
 import type { RemindersService } from './services/reminders.ts'
 import type { ReportService } from './services/reports.ts'
 import type { BroadcastService } from './services/broadcast.ts'
+import type { ExportService } from './services/reports-export.ts'
 import type { StaffDesk } from './services/staff-desk.ts'
 
 /**
@@ -46,4 +47,6 @@ export interface Services {
   reports: ReportService
   /** Owners' broadcasts to a segment, sent through the outbox (src/services/broadcast.ts). */
   broadcast: BroadcastService
+  /** `/export`: customers and the ledger as streamed CSV (src/services/reports-export.ts). */
+  exports: ExportService
 }

@@ -32,6 +32,8 @@ import { createOwnerNpsFeature } from './features/owner-nps.ts'
 import { createOwnerStatsFeature } from './features/owner-stats.ts'
 import { createOwnerSegmentsFeature } from './features/owner-segments.ts'
 import { createOwnerBroadcastFeature } from './features/owner-broadcast.ts'
+import { createOwnerExportFeature } from './features/owner-export.ts'
+import { createOwnerProgramFeature } from './features/owner-program.ts'
 import { createStaffDeskFeature } from './features/staff-desk.ts'
 import { staffLinksFeature } from './features/staff-links.ts'
 import { createStaffRedemptionFeature } from './features/staff-redemption.ts'
@@ -156,6 +158,8 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createOwnerStatsFeature())
   features.use(createOwnerSegmentsFeature())
   features.use(createOwnerBroadcastFeature(deps.i18n))
+  features.use(createOwnerExportFeature())
+  features.use(createOwnerProgramFeature())
   features.use(ownerStaffFeature)
   features.use(ownerAuditFeature)
   features.use(createJoinFeature(deps))
