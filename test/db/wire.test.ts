@@ -116,6 +116,49 @@ describe('wire protocol', () => {
     expect(await t.db.collection('partial').countDocuments()).toBe(0)
   })
 
+  it('survives corrupted messages and nonsense command arguments', async () => {
+    let seed = 12345
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed / 0x7fffffff
+    }
+    const valid = opMsg({
+      insert: 'fuzz',
+      documents: [{ a: 1, b: 'text', c: [1, 2, { d: null }] }],
+      $db: t.dbName,
+    })
+    for (let round = 0; round < 40; round++) {
+      const conn = await RawConnection.open(t.uri)
+      const bytes = Buffer.from(valid)
+      for (let k = 0; k < 3; k++)
+        bytes[21 + Math.floor(random() * (bytes.length - 21))] = Math.floor(random() * 256)
+      conn.send(bytes)
+      const reply = await conn.next(1000)
+      if (reply) expect(typeof reply.doc.ok).toBe('number')
+      conn.close()
+    }
+    const nonsense = [
+      { find: 123 },
+      { insert: 'c', documents: 5 },
+      { update: 'c', updates: [{ q: 5, u: 'x' }] },
+      { delete: 'c', deletes: [{ q: { $where: 'x' }, limit: 0 }] },
+      { aggregate: 'c', pipeline: [{ $bogus: 1 }], cursor: {} },
+      { aggregate: 'c', pipeline: [{ $group: { _id: { $nope: 1 } } }], cursor: {} },
+      { findAndModify: 'c', query: [], update: 7 },
+      { createIndexes: 'c', indexes: [{ key: 'a' }] },
+      { getMore: 'x', collection: 'c' },
+      { count: 'c', query: { a: { $regex: '(' } } },
+    ]
+    for (const cmd of nonsense) {
+      const r = await t.db.command(cmd).catch((e: { code?: number }) => ({ failed: true, code: e.code }))
+      expect({
+        cmd,
+        ok: 'failed' in r || (Array.isArray(r.writeErrors) && r.writeErrors.length > 0),
+      }).toEqual({ cmd, ok: true })
+    }
+    await stillServing()
+  })
+
   it('waits up to maxAwaitTimeMS before answering an awaitable hello, streaming with exhaust', async () => {
     const conn = await RawConnection.open(t.uri)
     conn.send(opMsg({ hello: 1, $db: 'admin' }))

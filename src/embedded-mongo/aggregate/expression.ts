@@ -97,3 +97,32 @@ export function evaluateExpression(
     throw new MongoCommandError(ErrorCode.BadValue, `Invalid expression: ${(err as Error).message}`)
   }
 }
+
+/**
+ * Checks that every operator in an expression exists, as mongod does when it parses a pipeline,
+ * so a typo fails even when no document reaches the expression.
+ */
+export function validateExpression(expr: unknown): void {
+  if (Array.isArray(expr)) {
+    for (const e of expr) validateExpression(e)
+    return
+  }
+  if (expr === null || typeof expr !== 'object') return
+  if (
+    (expr as { _bsontype?: string })._bsontype !== undefined ||
+    expr instanceof Date ||
+    expr instanceof RegExp
+  )
+    return
+  const keys = Object.keys(expr)
+  const first = keys[0]
+  if (first?.startsWith('$')) {
+    if (first === '$literal') return
+    const known =
+      MINGO_CONTEXT.getOperator('expression' as never, first) ??
+      MINGO_CONTEXT.getOperator('accumulator' as never, first)
+    if (!known)
+      throw new MongoCommandError(ErrorCode.InvalidPipelineOperator, `Unrecognized expression '${first}'`)
+  }
+  for (const k of keys) validateExpression((expr as Record<string, unknown>)[k])
+}

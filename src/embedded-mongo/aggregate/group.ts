@@ -4,7 +4,7 @@ import { ErrorCode, MongoCommandError } from '../errors.ts'
 import { isPlainObject, MISSING } from '../query/paths.ts'
 import { compileAccumulator } from './accumulators.ts'
 import type { Accumulator, AccumulatorFactory } from './accumulators.ts'
-import { evaluateExpression } from './expression.ts'
+import { evaluateExpression, validateExpression } from './expression.ts'
 
 function compileOutputs(
   spec: Record<string, unknown>,
@@ -27,6 +27,7 @@ export function groupStage(docs: Doc[], spec: unknown, vars?: Record<string, unk
     throw new MongoCommandError(ErrorCode.Location15974, 'a group specification must include an _id')
   }
   const { _id: idExpr, ...rest } = spec
+  validateExpression(idExpr)
   const outputs = compileOutputs(rest, vars)
   const groups = new Map<string, { id: unknown; accs: Accumulator[] }>()
   for (const doc of docs) {
@@ -57,6 +58,7 @@ export function bucketStage(docs: Doc[], spec: unknown, vars?: Record<string, un
     )
   }
   const boundaries = spec.boundaries
+  validateExpression(spec.groupBy)
   const outputs = compileOutputs((spec.output as Record<string, unknown>) ?? { count: { $sum: 1 } }, vars)
   const buckets = new Map<number, Accumulator[]>()
   const make = (): Accumulator[] => outputs.map(([, f]) => f())

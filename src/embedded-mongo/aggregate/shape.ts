@@ -3,7 +3,7 @@ import { ErrorCode, MongoCommandError } from '../errors.ts'
 import { isPlainObject, splitPath } from '../query/paths.ts'
 import { compileProjection } from '../query/projection.ts'
 import { cloneDeep } from '../query/update/clone.ts'
-import { evaluateExpression } from './expression.ts'
+import { evaluateExpression, validateExpression } from './expression.ts'
 
 function setField(doc: Doc, parts: string[], value: unknown): void {
   let cur: Doc = doc
@@ -30,6 +30,7 @@ export function addFieldsStage(docs: Doc[], spec: unknown, vars?: Record<string,
   if (!isPlainObject(spec))
     throw new MongoCommandError(ErrorCode.Location40414, '$addFields specification stage must be an object')
   const fields = Object.entries(spec).map(([path, expr]) => [splitPath(path), expr] as const)
+  for (const [, expr] of fields) validateExpression(expr)
   return docs.map((doc) => {
     const out: Doc = { ...doc }
     for (const [parts, expr] of fields) setField(out, parts, evaluateExpression(doc, expr, vars))
@@ -58,6 +59,7 @@ export function projectStage(docs: Doc[], spec: unknown, vars?: Record<string, u
 
 /** `$replaceRoot` / `$replaceWith`. */
 export function replaceRootStage(docs: Doc[], newRoot: unknown, vars?: Record<string, unknown>): Doc[] {
+  validateExpression(newRoot)
   return docs.map((doc) => {
     const v = evaluateExpression(doc, newRoot, vars)
     if (!isPlainObject(v)) {

@@ -1,7 +1,7 @@
 import { compareValues, TypeOrder, typeOrder, valueKey } from '../bson/compare.ts'
 import { compareNumbers, isNumeric, toNumber } from '../bson/numbers.ts'
 import { badValue } from '../errors.ts'
-import { evaluateExpression } from '../aggregate/expression.ts'
+import { evaluateExpression, validateExpression } from '../aggregate/expression.ts'
 import { collectPathValues, isPlainObject, MISSING, splitPath } from './paths.ts'
 import { compileRegex, isRegexValue, toJsRegex } from './regex.ts'
 import { compileTypeTest } from './type-names.ts'
@@ -44,6 +44,7 @@ function compileTopLevel(op: string, spec: unknown, variables?: Record<string, u
       return (d) => !parts.some((p) => p(d))
     }
     case '$expr':
+      validateExpression(spec)
       return (d) => truthy(evaluateExpression(d as Record<string, unknown>, spec, variables))
     case '$comment':
       return TRUE

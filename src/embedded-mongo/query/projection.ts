@@ -1,5 +1,5 @@
 import { badValue, ErrorCode, MongoCommandError } from '../errors.ts'
-import { evaluateExpression } from '../aggregate/expression.ts'
+import { evaluateExpression, validateExpression } from '../aggregate/expression.ts'
 import { compileFilter, isOperatorObject } from './matcher.ts'
 import { isPlainObject } from './paths.ts'
 import { firstMatchingIndex } from './positional.ts'
@@ -83,6 +83,7 @@ export function compileProjection(
           `Cannot use expression ${path} in exclusion projection`,
         )
       inclusion = true
+      validateExpression(value)
       node = { kind: 'expr', expr: value }
     }
     insert(root, path, node)
