@@ -22,9 +22,12 @@ export interface Broadcast {
 
 /** How far a broadcast got, counted from the outbox. */
 export interface BroadcastTally {
+  /** Due now (or being sent): the job keeps following them. */
   readonly pending: number
+  /** Held back by the messaging policy (promotional cap, quiet hours) until a later time. */
+  readonly deferred: number
   readonly sent: number
-  /** Dropped by the messaging policy: no consent, over the promotional cap. */
+  /** Dropped by the messaging policy: no consent for promotions. */
   readonly skipped: number
   /** Dropped because Telegram said the bot is blocked (or the customer is gone). */
   readonly unreachable: number
@@ -37,8 +40,8 @@ export interface BroadcastRepository {
   setProgress(id: string, chatId: number, messageId: number): Promise<void>
   /** sending -> done once (compare-and-set): true for the one caller who finished it. */
   finish(id: string): Promise<boolean>
-  /** Counts the broadcast's outbox messages by outcome (tag `broadcast:<id>`). */
-  tally(id: string): Promise<BroadcastTally>
+  /** Counts the broadcast's outbox messages by outcome at `now` (tag `broadcast:<id>`). */
+  tally(id: string, now: Date): Promise<BroadcastTally>
 }
 
 /** The outbox tag of a broadcast's messages. */
@@ -80,16 +83,22 @@ export async function createBroadcastRepository(connection: Connection): Promise
       const result = await rows.updateOne({ _id: id, status: 'sending' }, { $set: { status: 'done' } })
       return result.modifiedCount === 1
     },
-    async tally(id) {
+    async tally(id, now) {
       const groups = await outbox
-        .aggregate<{ _id: { status: string; reason: string | null }; count: number }>([
+        .aggregate<{ _id: { status: string; reason: string | null; later: boolean }; count: number }>([
           { $match: { tags: broadcastTag(id) } },
-          { $group: { _id: { status: '$status', reason: '$dropReason' }, count: { $sum: 1 } } },
+          {
+            $group: {
+              _id: { status: '$status', reason: '$dropReason', later: { $gt: ['$dueAt', now] } },
+              count: { $sum: 1 },
+            },
+          },
         ])
         .toArray()
-      const tally = { pending: 0, sent: 0, skipped: 0, unreachable: 0 }
+      const tally = { pending: 0, deferred: 0, sent: 0, skipped: 0, unreachable: 0 }
       for (const { _id, count } of groups) {
         if (_id.status === 'sent') tally.sent += count
+        else if (_id.status === 'pending' && _id.later) tally.deferred += count
         else if (_id.status !== 'dropped') tally.pending += count
         else if (_id.reason === 'unreachable' || _id.reason === 'failed') tally.unreachable += count
         else tally.skipped += count

@@ -40,7 +40,9 @@ export function createBroadcastRunScheduler(agenda: Agenda): (broadcastId: strin
 /**
  * Queues a broadcast's messages in the outbox (again on every run: one row per recipient key, so
  * a restart mid-way sends nobody twice), edits the owner's progress message, and comes back until
- * nothing is pending; then the final report replaces the progress, once (compare-and-set).
+ * nothing is due; then the final report replaces the progress, once (compare-and-set). Messages
+ * the policy holds back (promotional cap, quiet hours) are reported as deferred: the outbox sends
+ * them later on its own.
  */
 export function defineOwnerBroadcastJob(agenda: Agenda, deps: OwnerBroadcastDeps): void {
   agenda.define<OwnerBroadcastJobData>(OWNER_BROADCAST_JOB, async (job) => {

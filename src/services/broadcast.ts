@@ -65,7 +65,8 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       }
     },
 
-    tally: (id: string): Promise<BroadcastTally> => broadcasts.tally(id),
+    /** Where the broadcast's messages are now. */
+    tally: (id: string): Promise<BroadcastTally> => broadcasts.tally(id, clock.now()),
     /** True once, for whoever closes the broadcast (and sends the final report). */
     finish: (id: string) => broadcasts.finish(id),
   }

@@ -46,7 +46,7 @@ describe('owner broadcasts', () => {
     await owner.tap('✅ Отправить')
     const report = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
     expect(report.text).toBe(
-      '✅ Рассылка завершена\nПолучателей: 2\nДоставлено: 1\nПропущено (отказ от акций, лимит): 1\nНедоступны (бот заблокирован): 0',
+      '✅ Рассылка завершена\nПолучателей: 2\nДоставлено: 1\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0',
     )
     // The progress message became the report: one message, edited.
     expect(report.edited).toBe(true)
@@ -78,9 +78,31 @@ describe('owner broadcasts', () => {
     const id = (await world.app.connection.db!.collection('broadcasts').findOne({}))!._id as unknown as string
     const stored = await broadcast.get(id)
     await broadcast.enqueueAll(stored!)
-    expect(await broadcast.tally(id)).toEqual({ pending: 0, sent: 2, skipped: 1, unreachable: 0 })
+    expect(await broadcast.tally(id)).toEqual({
+      pending: 0,
+      deferred: 0,
+      sent: 2,
+      skipped: 1,
+      unreachable: 0,
+    })
     for (const user of [anna, boris, vera]) await user.refresh()
     expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([1, 1, 0])
+  })
+
+  it('confirmed at night, reports the messages as deferred to the morning and sends none yet', async () => {
+    const { world } = await createNpsWorld({ start: '2026-03-02T23:00:00+03:00' })
+    const { boris } = await seedCustomers(world)
+    const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
+    await owner.send('/broadcast')
+    await owner.send(OFFER)
+    await owner.tap('всем участникам')
+    await owner.tap('✅ Отправить')
+    const report = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
+    expect(report.text).toBe(
+      '✅ Рассылка завершена\nПолучателей: 3\nДоставлено: 0\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0\n⏸ Отложено до разрешённого времени (тихие часы, лимит): 2',
+    )
+    await boris.refresh()
+    expect(copiesOf(boris, OFFER)).toBe(0)
   })
 
   it('is cancelled without sending, and refused to customers', async () => {

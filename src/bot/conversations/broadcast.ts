@@ -137,6 +137,7 @@ export function createBroadcastConversation(i18n: i18n) {
       const progress = await ctx.reply(
         broadcastReportText(t, broadcast.total, {
           pending: broadcast.total,
+          deferred: 0,
           sent: 0,
           skipped: 0,
           unreachable: 0,

@@ -42,5 +42,8 @@ export function broadcastReportText(t: TFunction, total: number, tally: Broadcas
   const vars = { total, sent: tally.sent, skipped: tally.skipped, unreachable: tally.unreachable }
   if (tally.pending > 0)
     return t('owner_broadcast.progress', { ...vars, done: tally.sent + tally.skipped + tally.unreachable })
-  return t('owner_broadcast.report', vars)
+  const report = t('owner_broadcast.report', vars)
+  return tally.deferred > 0
+    ? `${report}\n${t('owner_broadcast.deferred', { count: tally.deferred })}`
+    : report
 }
