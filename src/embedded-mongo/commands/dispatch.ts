@@ -99,8 +99,10 @@ export async function runCommand(
 ): Promise<Doc> {
   const name = Object.keys(body)[0]
   if (name === undefined) return new MongoCommandError(ErrorCode.FailedToParse, 'empty command').toReply()
-  state.counts.set(name, (state.counts.get(name) ?? 0) + 1)
   const handler = handlers.get(name)
+  // Unknown names are counted together so a client cannot grow the table without bound.
+  const counted = handler ? name : '(unknown)'
+  state.counts.set(counted, (state.counts.get(counted) ?? 0) + 1)
   if (!handler) {
     state.log(`unknown command: ${name}`)
     return new MongoCommandError(ErrorCode.CommandNotFound, `no such command: '${name}'`).toReply()
