@@ -156,6 +156,15 @@ describe('wire protocol', () => {
         ok: 'failed' in r || (Array.isArray(r.writeErrors) && r.writeErrors.length > 0),
       }).toEqual({ cmd, ok: true })
     }
+    let deep: Record<string, unknown> = { leaf: 1 }
+    for (let i = 0; i < 5000; i++) deep = { d: deep }
+    const conn = await RawConnection.open(t.uri)
+    conn.send(opMsg({ insert: 'deep', documents: [deep], $db: t.dbName }))
+    const reply = await conn.next(3000)
+    if (reply)
+      expect(reply.doc.ok === 0 || (reply.doc.writeErrors as unknown[] | undefined)?.length).toBeTruthy()
+    conn.close()
+    expect(await t.db.collection('deep').countDocuments()).toBe(0)
     await stillServing()
   })
 

@@ -12,6 +12,8 @@ const DECODE_OPTIONS = {
   validation: { utf8: false },
 } as const
 
+/** mongod refuses documents nested deeper than this (and deep recursion could exhaust the stack). */
+const MAX_DEPTH = 180
 const INT32_MIN = -2147483648
 const INT32_MAX = 2147483647
 
@@ -21,17 +23,18 @@ const INT32_MAX = 2147483647
  * holding an integer in the int32 range stays a `Double` so it does not come back as an Int32.
  * Long, Decimal128, Binary, ObjectId, Date and the rest are kept as bson objects.
  */
-export function normalize(value: unknown): unknown {
+export function normalize(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value
+  if (depth > MAX_DEPTH) throw new Error(`BSON document nested deeper than ${MAX_DEPTH} levels`)
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = normalize(value[i])
+    for (let i = 0; i < value.length; i++) value[i] = normalize(value[i], depth + 1)
     return value
   }
   const tag = (value as { _bsontype?: string })._bsontype
   if (tag === undefined) {
     if (value instanceof Date) return value
     const obj = value as Record<string, unknown>
-    for (const key in obj) obj[key] = normalize(obj[key])
+    for (const key in obj) obj[key] = normalize(obj[key], depth + 1)
     return obj
   }
   if (tag === 'Int32') return (value as Int32).value
