@@ -60,8 +60,8 @@ export function revenueChartSvg(points: readonly ChartPoint[], labels: ChartLabe
       parts.push(
         `<rect x="${x.toFixed(1)}" y="${(baseY - height).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${height.toFixed(1)}" fill="#4a90d9"/>`,
       )
-    // A date under every 7th day and the last one, so labels never overlap.
-    if (index % 7 === 0 || index === points.length - 1)
+    // A date under every 7th day counted back from the last one (always labelled), so labels never overlap.
+    if ((points.length - 1 - index) % 7 === 0)
       parts.push(
         `<text x="${(x + barWidth / 2).toFixed(1)}" y="${baseY + 40}" font-family="${FONT}" font-size="26" fill="#333" text-anchor="middle">${escapeXml(point.label)}</text>`,
       )
