@@ -88,7 +88,18 @@ describe('commands menu', () => {
     await owner.send('/help')
     await world.restart()
     expect(owner.commands().map((command) => command.command)).toEqual(
-      expect.arrayContaining(['staff', 'audit', 'nps', 'scan', 'help']),
+      expect.arrayContaining([
+        'stats',
+        'segments',
+        'broadcast',
+        'export',
+        'program',
+        'staff',
+        'audit',
+        'nps',
+        'scan',
+        'help',
+      ]),
     )
     const customer = world.user({ id: 1701, first_name: 'Анна', language_code: 'ru' })
     await customer.send('/help')

@@ -2,9 +2,20 @@ import type { Api } from 'grammy'
 import type { TFunction } from 'i18next'
 import { CUSTOMER_COMMANDS } from '../commands.ts'
 
-/** Desk commands added to a staff member's menu; owners also get staff, the audit and the NPS report. */
+/** Desk commands added to a staff member's menu; owners also get their reports and tools. */
 const STAFF_COMMANDS = ['scan', 'undo'] as const
-const OWNER_COMMANDS = ['scan', 'undo', 'staff', 'audit', 'nps'] as const
+const OWNER_COMMANDS = [
+  'stats',
+  'nps',
+  'segments',
+  'broadcast',
+  'staff',
+  'audit',
+  'export',
+  'program',
+  'scan',
+  'undo',
+] as const
 
 /**
  * Shows the desk commands in this chat's command menu (a chat-scoped menu on top of the customer's),
