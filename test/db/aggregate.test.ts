@@ -1,4 +1,4 @@
-import { Double, Long } from 'mongodb'
+import { Decimal128, Double, Long, ObjectId } from 'mongodb'
 import type { Document } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb } from './support.ts'
@@ -185,6 +185,44 @@ describe('aggregation', () => {
       .toArray()
     expect(row).toEqual({ y: 3, big: true, z: 80, b: 10 })
     expect(await c.countDocuments({ $expr: { $and: [{ $eq: ['$b', 10] }, { $lt: ['$x', '$l'] }] } })).toBe(1)
+  })
+
+  it('groups and compares BSON values like MongoDB (ObjectId, Long, Decimal128, Date, mixed types)', async () => {
+    const c = t.db.collection('bsonagg')
+    const a = new ObjectId('65a000000000000000000001')
+    const b = new ObjectId('65a000000000000000000002')
+    await c.insertMany([
+      { ref: a, v: Long.fromString('9007199254740993'), at: new Date('2024-01-02') },
+      { ref: new ObjectId(a.toHexString()), v: Decimal128.fromString('2.5'), at: new Date('2024-01-01') },
+      { ref: b, v: 3, at: new Date('2024-01-03') },
+      { ref: b, v: 'text', at: null },
+    ])
+    const rows = await c
+      .aggregate([
+        {
+          $group: {
+            _id: '$ref',
+            n: { $sum: 1 },
+            max: { $max: '$v' },
+            min: { $min: '$v' },
+            first: { $min: '$at' },
+            refs: { $addToSet: '$ref' },
+          },
+        },
+        { $sort: { _id: -1 } },
+      ])
+      .toArray()
+    expect(rows.map((r) => [String(r._id), r.n, r.refs.length])).toEqual([
+      [b.toHexString(), 2, 1],
+      [a.toHexString(), 2, 1],
+    ])
+    expect(rows[0]?.max).toBe('text')
+    expect(rows[0]?.min).toBe(3)
+    expect(String(rows[1]?.max)).toBe('9007199254740993')
+    expect(String(rows[1]?.min)).toBe('2.5')
+    expect(rows[1]?.first).toEqual(new Date('2024-01-01'))
+    const sorted = await c.aggregate([{ $sort: { v: 1 } }, { $project: { _id: 0, v: 1 } }]).toArray()
+    expect(sorted.map((d) => String(d.v))).toEqual(['2.5', '3', '9007199254740993', 'text'])
   })
 
   it('uses $expr in find and pipeline-style updates', async () => {
