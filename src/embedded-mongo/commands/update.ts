@@ -1,6 +1,5 @@
 import type { Doc } from '../bson/codec.ts'
 import { ErrorCode, MongoCommandError, toCommandError } from '../errors.ts'
-import { compileFilter } from '../query/matcher.ts'
 import { isPlainObject } from '../query/paths.ts'
 import {
   checkUpdatedDocument,
@@ -54,7 +53,6 @@ export function applyUpdate(
       'multi update is not supported for replacement-style update',
     )
   }
-  compileFilter(filter)
   const matches = [...runQuery(view, { filter, sort: opts.sort, limit: opts.multi ? 0 : 1 }, newStats())]
   const outcome: UpdateOutcome = { matched: 0, modified: 0 }
   for (const before of matches) {
