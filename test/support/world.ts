@@ -98,6 +98,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   options.beforeStart?.(tg)
   let app = await start()
   cleanups.push(() => app.stop())
+  await settleScheduler(app)
   const world: World = {
     tg,
     config,
@@ -110,7 +111,25 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     async restart() {
       await app.stop()
       app = await start()
+      await settleScheduler(app)
     },
   }
   return world
+}
+
+/**
+ * Waits until the jobs the app runs on start (greeting sweeps, expiry, ...) have finished, so they
+ * never race with what a test does next: no job is due or locked any more. Gives up after 10 s.
+ */
+async function settleScheduler(app: RunningApp): Promise<void> {
+  const jobs = app.connection.db?.collection<{ nextRunAt: Date | null; lockedAt: Date | null }>('jobs')
+  if (!jobs) return
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const busy = await jobs.countDocuments({
+      $or: [{ nextRunAt: { $ne: null, $lte: new Date() } }, { lockedAt: { $ne: null } }],
+    })
+    if (busy === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
