@@ -22,7 +22,8 @@ export type ConfirmationResult =
     }
   /** A second tap: the points were spent by the first one, nothing more happened. */
   | { readonly kind: 'already'; readonly request: PendingRedemption }
-  | { readonly kind: 'expired'; readonly request: PendingRedemption }
+  /** Too late; `alreadyReported` when the timeout job closed it first (and told the staff). */
+  | { readonly kind: 'expired'; readonly request: PendingRedemption; readonly alreadyReported?: boolean }
   /** Declined, timed out or failed before: the buttons no longer do anything. */
   | { readonly kind: 'closed'; readonly request: PendingRedemption }
   /** The spend was refused after the confirmation (e.g. a concurrent spend took the points). */
@@ -100,6 +101,7 @@ export function createDeskRedemptions(deps: StaffDeskDeps, parts: DeskParts) {
       const settled = await pendingRedemptions.settle(id, 'confirmed', now)
       const request = settled ?? (await pendingRedemptions.findById(id)) ?? found
       if (settled === null && request.status !== 'confirmed') {
+        if (request.status === 'expired') return { kind: 'expired', request, alreadyReported: true }
         if (request.status === 'pending' && request.expiresAt <= now) {
           const expired = await pendingRedemptions.settle(id, 'expired', now)
           return expired ? { kind: 'expired', request: expired } : { kind: 'closed', request }

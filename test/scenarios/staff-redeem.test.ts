@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
 import { createTestClock } from '../../src/domain/clock.ts'
 import { EXPIRE_REDEMPTIONS_JOB } from '../../src/jobs/expire-redemptions.ts'
 import { createWorld, useInfrastructure, type WorldOptions } from '../support/world.ts'
@@ -21,6 +22,17 @@ async function counter(lang: 'ru' | 'en', options: WorldOptions = {}) {
 }
 
 /** The barista asks to spend `points` on a purchase of `amount`. */
+/** The callback data of the button `label` on the user's latest message that has it. */
+function buttonData(user: FakeUser, label: string): string {
+  const message = [...user.messages()]
+    .reverse()
+    .find((item) => item.reply_markup?.inline_keyboard.flat().some((button) => button.text === label))
+  const button = message?.reply_markup?.inline_keyboard.flat().find((item) => item.text === label)
+  const data = (button as { callback_data?: string } | undefined)?.callback_data
+  if (!data) throw new Error(`no button ${label}`)
+  return data
+}
+
 async function askToRedeem(
   barista: ReturnType<Awaited<ReturnType<typeof createWorld>>['user']>,
   amount: string,
@@ -102,13 +114,16 @@ describe('redeeming points with the customer’s confirmation', () => {
     const clock = createTestClock(new Date())
     const { world, barista, guest, customer } = await counter('ru', { clock })
     await askToRedeem(barista, '1000', '100')
+    const confirmData = buttonData(guest, 'Подтвердить')
     const mark = barista.mark()
     clock.advance(world.config.program.purchases.redemptionTimeoutSeconds * 1000 + 1000)
     await world.app.scheduler.now(EXPIRE_REDEMPTIONS_JOB)
     await barista.waitFor('не подтвердил(а) списание 100 баллов вовремя', { since: mark })
     await guest.waitFor((message) => (message.text ?? '').includes('Время на подтверждение вышло'))
     expect(guest.lastMessage()?.reply_markup?.inline_keyboard ?? []).toEqual([])
-    await guest.tap('Подтвердить').catch(() => undefined)
+    await guest.tapData(confirmData)
+    expect(guest.lastText()).toBe('Время на подтверждение вышло — баллы не списаны.')
+    expect(barista.textsSince(mark).filter((text) => text.includes('вовремя'))).toHaveLength(1)
     expect(await balanceOf(world, customer)).toBe(500)
   })
 

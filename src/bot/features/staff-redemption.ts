@@ -97,7 +97,7 @@ export function createStaffRedemptionFeature(i18n: i18n): Composer<Context> {
         return
       case 'expired':
         await ctx.reply(ctx.t('staff.customer_expired'))
-        await reportExpired(deps, request)
+        if (!result.alreadyReported) await reportExpired(deps, request)
         return
       case 'closed':
         await ctx.reply(ctx.t('staff.customer_closed'))
