@@ -13,6 +13,9 @@ import { sweepExpired } from '../storage/ttl.ts'
 import { Connection } from './connection.ts'
 import { ErrorCode, MongoCommandError } from '../errors.ts'
 
+/** Most documents one TTL pass deletes before yielding to other work. */
+const TTL_BATCH = 10_000
+
 /** Options of {@link EmbeddedServer.start}; see the package index for the public subset. */
 export interface ServerOptions {
   port?: number
@@ -152,7 +155,13 @@ export class EmbeddedServer {
   /** Runs one TTL pass now (also used by tests). */
   sweepTtl(): Promise<number> {
     const unit = new WriteUnit()
-    const n = sweepExpired(this.engine, unit)
+    const n = sweepExpired(this.engine, unit, Date.now(), TTL_BATCH)
+    // A full batch means more may be expired: continue soon rather than at the next interval.
+    if (n >= TTL_BATCH && !this.stopped) {
+      setTimeout(() => {
+        this.sweepTtl().catch((err: unknown) => this.logger(`TTL sweep failed: ${(err as Error).message}`))
+      }, 50).unref()
+    }
     return this.commit(unit).then(() => n)
   }
 
