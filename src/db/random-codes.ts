@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { CYRILLIC_LOOKALIKES } from '../domain/gift-certificates.ts'
 
 /**
  * 31 symbols with no 0/O, 1/I/L: a manual card code survives being read aloud at the till.
@@ -48,21 +49,7 @@ export function newReferralCode(): string {
  * look-alike letters typed on a Russian keyboard are read as the Latin ones. Null when it cannot be one.
  */
 export function normalizeManualCode(input: string): string | null {
-  const lookalikes: Record<string, string> = {
-    А: 'A',
-    В: 'B',
-    С: 'C',
-    Е: 'E',
-    Н: 'H',
-    К: 'K',
-    М: 'M',
-    Р: 'P',
-    Т: 'T',
-    Х: 'X',
-    У: 'Y',
-    О: '0',
-  }
-  const text = [...input.toUpperCase().replace(/[\s-]/g, '')].map((c) => lookalikes[c] ?? c).join('')
+  const text = [...input.toUpperCase().replace(/[\s-]/g, '')].map((c) => CYRILLIC_LOOKALIKES[c] ?? c).join('')
   if (text.length !== MANUAL_CODE_LENGTH) return null
   return [...text].every((c) => MANUAL_CODE_ALPHABET.includes(c)) ? text : null
 }

@@ -17,8 +17,8 @@ export const GIFT_CODE_RANDOM_LENGTH = 9
 /** Cryptographically strong random bytes (the composition root passes `crypto.randomBytes`). */
 export type RandomBytes = (count: number) => Uint8Array
 
-/** Cyrillic letters that look like Latin ones: a code typed on a Russian keyboard still works. */
-const LOOKALIKES: Readonly<Record<string, string>> = {
+/** Cyrillic capitals that look like Latin ones: a code typed on a Russian keyboard still works. */
+export const CYRILLIC_LOOKALIKES: Readonly<Record<string, string>> = {
   А: 'A',
   В: 'B',
   С: 'C',
@@ -62,7 +62,9 @@ function checkSymbol(payload: string): string {
  * outside the alphabet, or a failed check symbol: a typo, caught before any database lookup).
  */
 export function normalizeGiftCode(input: string): string {
-  const code = [...input.toUpperCase().replace(/[\s\-–—_.]/g, '')].map((c) => LOOKALIKES[c] ?? c).join('')
+  const code = [...input.toUpperCase().replace(/[\s\-–—_.]/g, '')]
+    .map((c) => CYRILLIC_LOOKALIKES[c] ?? c)
+    .join('')
   const valid =
     code.length === GIFT_CODE_RANDOM_LENGTH + 1 &&
     [...code].every((c) => GIFT_CODE_ALPHABET.includes(c)) &&
