@@ -65,6 +65,25 @@ export async function say(ctx: BaseContext, text: string, keyboard?: InlineKeybo
   await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) })
 }
 
+/** What every desk dialog reads first: the staff member's language, the customer's name, money limits. */
+export interface DeskSetup {
+  lang: string
+  name: string
+  currency: Currency
+  /** The largest amount staff may type, minor units. */
+  maxAmount: number
+}
+
+/** Reads the {@link DeskSetup} once (replayed from the conversation's log on later steps). */
+export function loadDeskSetup(conversation: DeskConversation, customerId: string): Promise<DeskSetup> {
+  return conversation.external(async (outside) => ({
+    lang: outside.lang,
+    name: (await outside.services.staffDesk.activeCustomer(customerId)).name,
+    currency: outside.config.program.currency,
+    maxAmount: outside.config.program.purchases.maxAmount as number,
+  }))
+}
+
 /**
  * Waits until staff type a valid amount of money (at most `maxAmount` minor units); each refusal is
  * explained (MONEY.* messages) and the question stays open. Buttons other than Cancel are ignored.

@@ -15,6 +15,7 @@ import {
   waitForAnswer,
   type DeskConversation,
   askMoney,
+  loadDeskSetup,
 } from './staff-dialog.ts'
 
 /** The id staff features enter the redemption dialog with. */
@@ -27,12 +28,7 @@ export const STAFF_REDEEM = 'staff-redeem'
 export function createStaffRedeemConversation(i18n: i18n) {
   return createConversation<Context, BaseContext>(
     async (conversation: DeskConversation, ctx: BaseContext, customerId: string) => {
-      const setup = await conversation.external(async (outside) => ({
-        lang: outside.lang,
-        name: (await outside.services.staffDesk.activeCustomer(customerId)).name,
-        currency: outside.config.program.currency,
-        maxAmount: outside.config.program.purchases.maxAmount as number,
-      }))
+      const setup = await loadDeskSetup(conversation, customerId)
       const t = i18n.getFixedT(languageOf(setup.lang))
       const cancel: [DialogButton, string][] = [['cancel', t('staff.button_cancel')]]
 
