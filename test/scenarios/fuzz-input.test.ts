@@ -208,15 +208,15 @@ describe('bad input', () => {
 
       await fc.assert(
         fc.asyncProperty(anyText, (text) => sendAndCheck(user, text)),
-        { numRuns: RUNS, seed: 10_001 },
+        { numRuns: RUNS, seed: 10_001, endOnFailure: true },
       )
       await fc.assert(
         fc.asyncProperty(anyCallbackData(harvested), (data) => tapAndCheck(user, data)),
-        { numRuns: RUNS, seed: 10_002 },
+        { numRuns: RUNS, seed: 10_002, endOnFailure: true },
       )
       await fc.assert(
         fc.asyncProperty(anyDeepLink, (link) => sendAndCheck(user, link)),
-        { numRuns: RUNS, seed: 10_003 },
+        { numRuns: RUNS, seed: 10_003, endOnFailure: true },
       )
 
       expect(await ledgerOf(world, customer)).toEqual(before)
