@@ -1,10 +1,10 @@
 import type { Doc } from '../bson/codec.ts'
-import { ErrorCode, MongoCommandError, toCommandError } from '../errors.ts'
+import { ErrorCode, MongoCommandError } from '../errors.ts'
 import { isPlainObject } from '../query/paths.ts'
 import { withId } from '../query/update/apply.ts'
 import { collectionArg } from './context.ts'
 import type { CommandContext } from './context.ts'
-import { writeErrorEntry, writeReply } from './write-errors.ts'
+import { eachStatement, writeReply } from './write-errors.ts'
 
 /** Rejects field names mongod refuses to store at the top level. */
 export function checkStorable(doc: Doc): void {
@@ -25,23 +25,14 @@ export function insertCommand(ctx: CommandContext): Doc {
   const name = collectionArg(ctx, 'insert')
   const docs = ctx.body.documents
   if (!Array.isArray(docs)) throw new MongoCommandError(ErrorCode.BadValue, 'insert needs a documents array')
-  const ordered = ctx.body.ordered !== false
   const view = ctx.view(name)
   let n = 0
-  const writeErrors: Doc[] = []
-  for (let i = 0; i < docs.length; i++) {
-    const raw = docs[i]
-    try {
-      if (!isPlainObject(raw))
-        throw new MongoCommandError(ErrorCode.BadValue, 'document to insert must be an object')
-      checkStorable(raw)
-      view.insert(withId(raw))
-      n++
-    } catch (err) {
-      if (ctx.txn) throw toCommandError(err)
-      writeErrors.push(writeErrorEntry(i, err))
-      if (ordered) break
-    }
-  }
+  const writeErrors = eachStatement(ctx, docs, (raw) => {
+    if (!isPlainObject(raw))
+      throw new MongoCommandError(ErrorCode.BadValue, 'document to insert must be an object')
+    checkStorable(raw)
+    view.insert(withId(raw))
+    n++
+  })
   return writeReply({ n }, writeErrors)
 }

@@ -1,5 +1,5 @@
 import type { Doc } from '../bson/codec.ts'
-import { ErrorCode, MongoCommandError, toCommandError } from '../errors.ts'
+import { ErrorCode, MongoCommandError } from '../errors.ts'
 import { isPlainObject } from '../query/paths.ts'
 import {
   checkUpdatedDocument,
@@ -15,7 +15,7 @@ import { collectionArg } from './context.ts'
 import type { CommandContext } from './context.ts'
 import { checkStorable } from './insert.ts'
 import { newStats, runQuery } from './query-exec.ts'
-import { writeErrorEntry, writeReply } from './write-errors.ts'
+import { eachStatement, writeReply } from './write-errors.ts'
 
 /** Outcome of one update statement. */
 export interface UpdateOutcome {
@@ -81,35 +81,26 @@ export function updateCommand(ctx: CommandContext): Doc {
   const updates = ctx.body.updates
   if (!Array.isArray(updates))
     throw new MongoCommandError(ErrorCode.BadValue, 'update needs an updates array')
-  const ordered = ctx.body.ordered !== false
   const view = ctx.view(name)
   let n = 0
   let nModified = 0
   const upserted: Doc[] = []
-  const writeErrors: Doc[] = []
-  for (let i = 0; i < updates.length; i++) {
-    const stmt = updates[i]
-    try {
-      if (!isPlainObject(stmt))
-        throw new MongoCommandError(ErrorCode.BadValue, 'update statement must be an object')
-      const compiled = compileUpdate(stmt.u, stmt.arrayFilters)
-      const r = applyUpdate(view, stmt.q ?? {}, compiled, {
-        multi: stmt.multi === true,
-        upsert: stmt.upsert === true,
-        sort: stmt.sort,
-      })
-      n += r.matched
-      nModified += r.modified
-      if (r.upsertedId !== undefined) {
-        n++
-        upserted.push({ index: i, _id: r.upsertedId })
-      }
-    } catch (err) {
-      if (ctx.txn) throw toCommandError(err)
-      writeErrors.push(writeErrorEntry(i, err))
-      if (ordered) break
+  const writeErrors = eachStatement(ctx, updates, (stmt, i) => {
+    if (!isPlainObject(stmt))
+      throw new MongoCommandError(ErrorCode.BadValue, 'update statement must be an object')
+    const compiled = compileUpdate(stmt.u, stmt.arrayFilters)
+    const r = applyUpdate(view, stmt.q ?? {}, compiled, {
+      multi: stmt.multi === true,
+      upsert: stmt.upsert === true,
+      sort: stmt.sort,
+    })
+    n += r.matched
+    nModified += r.modified
+    if (r.upsertedId !== undefined) {
+      n++
+      upserted.push({ index: i, _id: r.upsertedId })
     }
-  }
+  })
   const fields: Doc = { n, nModified }
   if (upserted.length) fields.upserted = upserted
   return writeReply(fields, writeErrors)
