@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
 import { createWorld, OWNER_ID, useInfrastructure, type World } from '../support/world.ts'
-import { balanceOf, cardLink, entriesOf, inviteLink, joinedCustomer } from './staff-fixtures.ts'
+import {
+  balanceOf,
+  cardLink,
+  entriesOf,
+  inviteLink,
+  joinedCustomer,
+  twoOutletProgram,
+} from './staff-fixtures.ts'
 
 /**
  * Issue 10, "Authorization": every staff and owner command and every staff/owner button, replayed by
@@ -43,21 +47,6 @@ const OWNER_ANSWERS: Record<string, RegExp> = {
   '/broadcast': /Напишите текст рассылки/,
   '/scan': /Наберите код с карты гостя/,
   '/undo': /Нечего отменять/,
-}
-
-function twoOutletProgram(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'authz-')), 'program.yaml')
-  writeFileSync(
-    file,
-    [
-      'shopName: Кофейня',
-      'outlets:',
-      '  - { id: center, name: Кофейня в центре }',
-      '  - { id: park, name: Киоск в парке }',
-      '',
-    ].join('\n'),
-  )
-  return file
 }
 
 /** callback_data of the inline buttons in the user's chat, newest message last. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { expect } from 'vitest'
 import type { Customer } from '../../src/db/customers.ts'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
@@ -78,4 +81,20 @@ export async function balanceOf(world: World, customer: Customer): Promise<numbe
 /** The customer's ledger entries, oldest first. */
 export async function entriesOf(world: World, customer: Customer) {
   return world.app.services.ledgerEntries.allEntriesOf(customer.id)
+}
+
+/** A program file with two partner outlets sharing one program (`center` and `park`). */
+export function twoOutletProgram(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'outlets-')), 'program.yaml')
+  writeFileSync(
+    file,
+    [
+      'shopName: Кофейня',
+      'outlets:',
+      '  - { id: center, name: Кофейня в центре }',
+      '  - { id: park, name: Киоск в парке }',
+      '',
+    ].join('\n'),
+  )
+  return file
 }

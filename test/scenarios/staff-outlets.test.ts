@@ -1,27 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createWorld, OWNER_ID, useInfrastructure } from '../support/world.ts'
-import { cardLink, entriesOf, inviteLink, joinedCustomer } from './staff-fixtures.ts'
+import { cardLink, entriesOf, inviteLink, joinedCustomer, twoOutletProgram } from './staff-fixtures.ts'
 
 useInfrastructure()
-
-/** A program file with two partner outlets sharing one program. */
-function twoOutletProgram(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'outlets-')), 'program.yaml')
-  writeFileSync(
-    file,
-    [
-      'shopName: Кофейня',
-      'outlets:',
-      '  - { id: center, name: Кофейня в центре }',
-      '  - { id: park, name: Киоск в парке }',
-      '',
-    ].join('\n'),
-  )
-  return file
-}
 
 describe('outlets', () => {
   it('a barista invited to the park kiosk records operations there, and the audit says where', async () => {
