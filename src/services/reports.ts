@@ -10,6 +10,7 @@ import {
   type LifecycleStage,
   type LoyaltyType,
 } from '../domain/segments.ts'
+import type { DateRange } from '../domain/date-range.ts'
 import { noActivity, type DayActivity, type OpenDetractorComment, type ReportQueries } from '../db/reports.ts'
 
 /** `/stats` periods: today, the last 7 or 30 local days (today included), the local month so far. */
@@ -49,7 +50,8 @@ export interface ChartDay {
 
 /** What `/stats` shows. */
 export interface StatsReport {
-  readonly period: StatsPeriod
+  /** The named period, or 'range' for days the owner typed. */
+  readonly period: StatsPeriod | 'range'
   readonly from: LocalDate
   readonly to: LocalDate
   readonly figures: Figures
@@ -86,7 +88,8 @@ export type SegmentKey =
 
 /** Owner reports: the digest, `/stats` and `/segments` (src/db/reports.ts does the aggregations). */
 export interface ReportService {
-  stats(period: StatsPeriod): Promise<StatsReport>
+  /** A named period ending today, or a custom range of past days (checked by `parseDateRange`). */
+  stats(period: StatsPeriod | DateRange): Promise<StatsReport>
   /** The digest for the local day before `now`'s. */
   digest(now?: Date): Promise<Digest>
   segments(): Promise<SegmentCounts>
@@ -106,6 +109,12 @@ export const DIGEST_COMMENTS = 3
 
 /** Days in the chart. */
 export const CHART_DAYS = 30
+
+/** The days of a named `/stats` period, ending today. */
+function namedPeriod(period: StatsPeriod, today: LocalDate): DateRange {
+  const back = { today: 0, '7d': 6, '30d': 29, month: today.day - 1 }[period]
+  return { from: addLocalDays(today, -back), to: today }
+}
 
 function daysBetween(from: LocalDate, to: LocalDate): LocalDate[] {
   const days: LocalDate[] = []
@@ -219,21 +228,14 @@ export function createReportService(deps: ReportServiceDeps): ReportService {
   return {
     async stats(period) {
       const today = localDate(clock.now(), zone)
-      const from =
-        period === 'today'
-          ? today
-          : period === '7d'
-            ? addLocalDays(today, -6)
-            : period === '30d'
-              ? addLocalDays(today, -29)
-              : { ...today, day: 1 }
-      const chartFrom = addLocalDays(today, -(CHART_DAYS - 1))
-      const days = await daily(localDateKey(from) < localDateKey(chartFrom) ? from : chartFrom, today)
+      const { from, to } = typeof period === 'string' ? namedPeriod(period, today) : period
+      const chartFrom = addLocalDays(to, -(CHART_DAYS - 1))
+      const days = await daily(localDateKey(from) < localDateKey(chartFrom) ? from : chartFrom, to)
       const span = days.filter(({ day }) => localDateKey(day) >= localDateKey(from))
       return {
-        period,
+        period: typeof period === 'string' ? period : 'range',
         from,
-        to: today,
+        to,
         figures: figuresOf(
           span.map((d) => d.activity),
           span.at(-1)?.liability ?? 0,

@@ -69,10 +69,84 @@ describe('/stats for owners', () => {
       await owner.waitFor((sent) => sent.photo !== undefined && !sent.caption, { since: message.message_id }),
     )
     await owner.send('/stats year')
-    await owner.waitFor('Period:')
+    await owner.waitFor(/Period:/)
     expect(owner.texts()).toContain(
-      'Period: /stats today, /stats 7d, /stats 30d or /stats month. Without a period: 7 days.',
+      [
+        'I could not read the dates. Write two dates separated by a space: day.month.year or year-month-day.',
+        'Period: /stats today, /stats 7d, /stats 30d, /stats month or your own dates: /stats 2026-11-01 2026-11-15 (also 01.11.2026 15.11.2026, or 01.11-15.11 in this year; one date for one day). Without a period: 7 days.',
+      ].join('\n\n'),
     )
+    await owner.send('/stats 2026-03-03 2026-03-03')
+    const range = plain((await owner.waitFor(/Stats for the period/)).text)
+    expect(range).toContain('📊 Stats for the period (March 3, 2026 — March 3, 2026)')
+    expect(range).toContain('Revenue: ₽2,500')
+  })
+
+  it('shows the figures of days the owner typed, in any of the accepted spellings, with the chart', async () => {
+    const { world, clock } = await createNpsWorld()
+    await seedTwoDays(world, clock)
+    const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
+    await owner.send('/stats 02.03.2026 02.03.2026')
+    const first = await owner.waitFor(/Статистика за период/)
+    // Only 2 March: Анна joined (+100) and bought for 1 000 ₽ (+30).
+    expect(plain(first.text)).toBe(
+      [
+        '📊 Статистика за период (2 марта 2026 — 2 марта 2026)',
+        [
+          'Новые участники: 1',
+          'Покупали: 1',
+          'Покупки: 1',
+          'Выручка: 1 000 ₽',
+          'Средний чек: 1 000 ₽',
+          'Начислено баллов: 130',
+          'Списано баллов: 0',
+          'Сгорело баллов: 0',
+          'Баллов на счетах: 130',
+          'Смены статуса: 0',
+          'NPS: +100 (1 ответ: 👍 1 · 😐 0 · 👎 0)',
+        ].join('\n'),
+      ].join('\n\n'),
+    )
+    await expectChartPhoto(
+      owner,
+      await owner.waitFor((sent) => sent.photo !== undefined && !sent.caption, { since: first.message_id }),
+    )
+
+    await owner.send('/stats 2026-03-03 2026-03-03')
+    const second = plain((await owner.waitFor(/3 марта 2026 — 3 марта 2026/)).text)
+    expect(second).toContain('Покупки: 2')
+    expect(second).toContain('Выручка: 2 500 ₽')
+    expect(second).toContain('Баллов на счетах: 253')
+
+    await owner.send('/stats 01.03-04.03')
+    const whole = plain((await owner.waitFor(/1 марта 2026 — 4 марта 2026/)).text)
+    expect(whole).toContain('Покупки: 3')
+    expect(whole).toContain('Выручка: 3 500 ₽')
+  })
+
+  it('explains what is wrong with typed dates and shows nothing else', async () => {
+    const { world, clock } = await createNpsWorld()
+    await seedTwoDays(world, clock)
+    const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
+    const usage =
+      'Период: /stats today (сегодня), /stats 7d, /stats 30d, /stats month (этот месяц) или свои даты: /stats 01.11.2026 15.11.2026 (можно 2026-11-01 2026-11-15 или 01.11-15.11 — в этом году; одна дата — один день). Без периода — за 7 дней.'
+    const cases: [string, string][] = [
+      ['/stats вчера', 'Не понял даты. Напишите две даты через пробел: день.месяц.год или год-месяц-день.'],
+      [
+        '/stats 31.02.2026 03.03.2026',
+        'Не понял даты. Напишите две даты через пробел: день.месяц.год или год-месяц-день.',
+      ],
+      ['/stats 03.03.2026 01.03.2026', 'Конец периода раньше начала — поменяйте даты местами.'],
+      ['/stats 01.03.2026 05.03.2026', 'Период не может заканчиваться позже сегодняшнего дня.'],
+      ['/stats 2025-03-01 2026-03-03', 'Слишком длинный период: не больше 366 дней.'],
+    ]
+    for (const [command, error] of cases) {
+      const mark = owner.mark()
+      await owner.send(command)
+      // The morning digest (made due by the moved clock) may arrive meanwhile: look for /stats' own answers.
+      const answers = owner.textsSince(mark).filter((text) => !text.startsWith('☀️'))
+      expect(answers).toEqual([`${error}\n\n${usage}`])
+    }
   })
 
   it('is refused to customers and staff', async () => {

@@ -15,11 +15,12 @@ export const CAPTION_MAX = 1024
 /** A detractor comment is cut to this many characters in the digest (the full one is in the alert). */
 const COMMENT_MAX = 160
 
-/** "1 марта" / "March 1". */
-export function dayText(day: LocalDate, lang: Language): string {
+/** "1 марта" / "March 1"; with the year, "1 марта 2026" / "March 1, 2026". */
+export function dayText(day: LocalDate, lang: Language, withYear = false): string {
+  const format = lang === 'ru' ? 'd MMMM' : 'MMMM d'
   return DateTime.fromObject(day, { zone: 'UTC' })
     .setLocale(lang)
-    .toFormat(lang === 'ru' ? 'd MMMM' : 'MMMM d')
+    .toFormat(withYear ? `${format}${lang === 'ru' ? ' yyyy' : ', yyyy'}` : format)
 }
 
 function npsScoreText(score: number | null): string {
@@ -85,12 +86,13 @@ function figureLines(
   return [...lines, npsLine(t, figures)]
 }
 
-/** The `/stats` message: the period's figures. */
+/** The `/stats` message: the period's figures; a typed range names its days with the year. */
 export function statsText(t: TFunction, lang: Language, program: Program, report: StatsReport): string {
+  const withYear = report.period === 'range'
   const title = t('owner_report.stats_title', {
     period: t(`owner_report.period.${report.period}`),
-    from: dayText(report.from, lang),
-    to: dayText(report.to, lang),
+    from: dayText(report.from, lang, withYear),
+    to: dayText(report.to, lang, withYear),
   })
   return [title, figureLines(t, lang, program, report.figures).join('\n')].join('\n\n')
 }

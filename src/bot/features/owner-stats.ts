@@ -1,5 +1,7 @@
 import { Composer } from 'grammy'
 import type { Context } from '../context.ts'
+import { localDate } from '../../domain/calendar.ts'
+import { MAX_RANGE_DAYS, parseDateRange, type DateRange } from '../../domain/date-range.ts'
 import { isStatsPeriod, type StatsPeriod } from '../../services/reports.ts'
 import { languageOf } from './staff-views.ts'
 import { chartPhoto, isEmptyChart, statsText } from './owner-stats-views.ts'
@@ -16,7 +18,8 @@ export const ownerOnly = async (ctx: Context, next: () => Promise<void>): Promis
 const DEFAULT_PERIOD: StatsPeriod = '7d'
 
 /**
- * `/stats [today|7d|30d|month]` (default 7 days): the digest's figures for the period, then the
+ * `/stats [today|7d|30d|month]` (default 7 days), or `/stats <from> <to>` for past days
+ * (`2026-11-01 2026-11-15`, `01.11.2026 15.11.2026`, `01.11-15.11` in the current year): the digest's figures for the period, then the
  * 30-day chart (revenue bars, NPS line) unless there is nothing to draw.
  */
 export function createOwnerStatsFeature(): Composer<Context> {
@@ -25,12 +28,22 @@ export function createOwnerStatsFeature(): Composer<Context> {
 
   feature.command('stats', ownerOnly, async (ctx) => {
     const argument = ctx.match.trim().toLowerCase()
-    if (argument !== '' && !isStatsPeriod(argument)) {
-      await ctx.reply(ctx.t('owner_report.usage'))
-      return
+    let period: StatsPeriod | DateRange = DEFAULT_PERIOD
+    if (isStatsPeriod(argument)) period = argument
+    else if (argument !== '') {
+      const typed = parseDateRange(argument, localDate(ctx.services.clock.now(), ctx.config.program.timeZone))
+      if (!typed.ok) {
+        await ctx.reply(
+          ctx.t(`owner_report.range_error.${typed.error}`, { max: MAX_RANGE_DAYS }) +
+            '\n\n' +
+            ctx.t('owner_report.usage'),
+        )
+        return
+      }
+      period = typed.range
     }
     const lang = languageOf(ctx.lang)
-    const report = await ctx.services.reports.stats(argument === '' ? DEFAULT_PERIOD : argument)
+    const report = await ctx.services.reports.stats(period)
     await ctx.reply(statsText(ctx.t, lang, ctx.config.program, report))
     if (!isEmptyChart(report.chart))
       await ctx.replyWithPhoto(chartPhoto(ctx.t, lang, ctx.config.program, report.chart))
