@@ -38,9 +38,11 @@ import {
 } from './jobs/greetings.ts'
 import { defineOutboxDispatchJob, scheduleOutboxDispatch } from './jobs/outbox-dispatch.ts'
 import { definePointsExpiryJob, schedulePointsExpiry } from './jobs/points-expiry.ts'
+import { defineTierReviewJob, scheduleTierReview } from './jobs/tier-review.ts'
 import { createGreetingsService } from './services/greetings.ts'
 import { createLateSender, createOutboxService } from './services/outbox.ts'
 import { createRemindersService } from './services/reminders.ts'
+import { createTierReviewService } from './services/tier-review.ts'
 import { createReportQueries } from './db/reports.ts'
 import { createReportService } from './services/reports.ts'
 import { createDigestDeliveries } from './db/reports-deliveries.ts'
@@ -181,6 +183,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       outbox,
       greetings: createGreetingsService({ ...messagingDeps, holidayAskButtons }),
       reminders: createRemindersService(messagingDeps),
+      tierReview: createTierReviewService({
+        customers: repositories.customers,
+        purchases: repositories.purchases,
+        outbox,
+        clock,
+        program: config.program,
+      }),
       reports,
       broadcast: createBroadcastService({
         broadcasts: await createBroadcastRepository(connection),
@@ -244,12 +253,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     defineHolidaysJob(scheduler, services)
     defineRemindersJob(scheduler, services)
     definePointsExpiryJob(scheduler, { ledger })
+    defineTierReviewJob(scheduler, services)
     await scheduler.start()
     await scheduleExpireRedemptions(scheduler)
     await scheduleOwnerDigest(scheduler, config.program.messaging.digestHour, config.program.timeZone)
     await scheduleOutboxDispatch(scheduler)
     await scheduleGreetings(scheduler)
     await schedulePointsExpiry(scheduler)
+    await scheduleTierReview(scheduler)
     cleanups.push(() => scheduler.stop())
 
     let httpUrl: string | undefined

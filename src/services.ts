@@ -10,6 +10,7 @@ import type { MembershipService } from './services/membership.ts'
 import type { NpsFeedbackService } from './services/nps.ts'
 import type { OutboxService } from './services/outbox.ts'
 import type { RemindersService } from './services/reminders.ts'
+import type { TierReviewService } from './services/tier-review.ts'
 import type { ReportService } from './services/reports.ts'
 import type { BroadcastService } from './services/broadcast.ts'
 import type { ExportService } from './services/reports-export.ts'
@@ -43,6 +44,8 @@ export interface Services {
   greetings: GreetingsService
   /** Reactivation, unfinished join, expiring points, near reward, merged per day (src/services/reminders.ts). */
   reminders: RemindersService
+  /** Tier downgrades at the end of a review period, told to the customer (src/services/tier-review.ts). */
+  tierReview: TierReviewService
   /** Owner reports: the daily digest, `/stats` and `/segments` (src/services/reports.ts). */
   reports: ReportService
   /** Owners' broadcasts to a segment, sent through the outbox (src/services/broadcast.ts). */

@@ -118,6 +118,10 @@ export interface CustomerRepository extends CustomerAccounts {
   replaceStampCard(customerId: string, expected: StampCard, next: StampCard): Promise<boolean>
   /** False after Telegram said the bot is blocked; true again when the customer writes. */
   setReachable(customerId: string, reachable: boolean): Promise<void>
+  /** Members (not erased) holding one of `tierIds` since before `before` (or since ever). */
+  tierHoldersSetBefore(tierIds: readonly string[], before: Date): Promise<{ id: string; tierId: string }[]>
+  /** Moves the customer from tier `from` to `to` at `at`; false when they no longer hold `from`. */
+  moveTier(customerId: string, from: string, to: string, at: Date): Promise<boolean>
   /**
    * Erases personal data (name, phone, birthday, chat, Telegram id, codes stop working) and keeps
    * the record's id, tier and ledger so totals stay right. The Telegram user may join again.

@@ -267,6 +267,24 @@ export async function createCustomerRepository(connection: Connection): Promise<
     async setReachable(customerId, reachable) {
       await update(customerId, { $set: { reachable } })
     },
+    async tierHoldersSetBefore(tierIds, before) {
+      const docs = await model
+        .find(
+          {
+            tierId: { $in: [...tierIds] },
+            erasedAt: null,
+            $or: [{ tierChangedAt: null }, { tierChangedAt: { $lt: before } }],
+          },
+          { tierId: 1 },
+        )
+        .lean<Pick<CustomerDoc, '_id' | 'tierId'>[]>()
+      return docs.map((doc) => ({ id: doc._id.toHexString(), tierId: doc.tierId }))
+    },
+    async moveTier(customerId, from, to, at) {
+      return (
+        (await update(customerId, { $set: { tierId: to, tierChangedAt: at } }, { tierId: from })) !== null
+      )
+    },
     async erase(customerId, at) {
       // Codes are replaced by fresh random ones nobody knows: the unique indexes stay satisfied and
       // the old card, manual code and invite link stop working.

@@ -90,3 +90,11 @@ export function endOfPeriod(instant: Date, period: 'month' | 'quarter' | 'year',
     .plus({ [unit]: 1 })
     .toJSDate()
 }
+
+/**
+ * The instant the calendar period (month, quarter or year, in `timeZone`) containing `instant`
+ * started: the last review boundary that has passed.
+ */
+export function startOfPeriod(instant: Date, period: 'month' | 'quarter' | 'year', timeZone: string): Date {
+  return inZone(instant, timeZone).startOf(period).toJSDate()
+}
