@@ -1,7 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry'
 import { conversations } from '@grammyjs/conversations'
 import { sequentialize } from '@grammyjs/runner'
-import { apiThrottler } from '@grammyjs/transformer-throttler'
 import {
   Bot,
   session,
@@ -51,18 +50,9 @@ import { attachDependencies } from './middlewares/attach-dependencies.ts'
 import { i18nMiddleware } from './middlewares/i18n.ts'
 import { ignoreDuplicates } from './middlewares/ignore-duplicates.ts'
 import { resolveRole } from './middlewares/role.ts'
+import { pacer, TELEGRAM_PACE, type PaceOptions } from './pace.ts'
 
-/** How fast the bot may talk to Telegram; Telegram's published limits by default. */
-export interface PaceOptions {
-  /** Messages per second across all chats (Telegram: about 30). */
-  globalPerSecond: number
-  /** Sustained messages per second to one chat (Telegram: about 1). */
-  perChatPerSecond: number
-  /** Messages one chat may get at once before the per-chat rate applies (a reply and a photo, say). */
-  perChatBurst: number
-}
-
-export const TELEGRAM_PACE: PaceOptions = { globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 3 }
+export { TELEGRAM_PACE, type PaceOptions } from './pace.ts'
 
 export interface BotDependencies {
   token: string
@@ -107,23 +97,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
     client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   })
-  const pace = deps.pace ?? TELEGRAM_PACE
-  bot.api.config.use(
-    apiThrottler({
-      global: {
-        reservoir: pace.globalPerSecond,
-        reservoirRefreshAmount: pace.globalPerSecond,
-        reservoirRefreshInterval: 1000,
-      },
-      out: {
-        maxConcurrent: 1,
-        reservoir: pace.perChatBurst,
-        reservoirIncreaseAmount: 1,
-        reservoirIncreaseInterval: Math.ceil(1000 / pace.perChatPerSecond),
-        reservoirIncreaseMaximum: pace.perChatBurst,
-      },
-    }),
-  )
+  bot.api.config.use(pacer(deps.pace ?? TELEGRAM_PACE))
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }))
   bot.api.config.use(htmlByDefault)
 
@@ -138,7 +112,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
     conversations({
       storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never },
       // A conversation talks through an Api of its own, without the bot's transformers: give it the
-      // retry (429 retry_after, 5xx) and the HTML default. Not the throttler: replayed calls would be
+      // retry (429 retry_after, 5xx) and the HTML default. Not the pacer: replayed calls would be
       // paced again on every step of the conversation, though they never reach Telegram.
       plugins: [withConversationApi],
     }),
