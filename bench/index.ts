@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: prints the benchmark figures quoted in the README. Never part of `npm test`.
- * Sections: the embedded database (bench/db.ts) and the whole stack (bench/bot.ts).
+ * Sections: the embedded database (bench/db.ts), database commands per update (bench/round-trips.ts),
+ * the whole stack (bench/bot.ts) and broadcast pacing (bench/pacing.ts).
+ * `npm run bench -- pacing` (or any section names) runs only those sections.
  */
 import { runBotBench, type BenchScenario } from './bot.ts'
+import { runPacingBench } from './pacing.ts'
 import { joinThroughBot, runRoundTripBench } from './round-trips.ts'
 
 const scenarios: BenchScenario[] = [
@@ -14,19 +17,40 @@ const scenarios: BenchScenario[] = [
   },
 ]
 
-const sections: [string, () => Promise<string>][] = [
-  ['Database commands per update', runRoundTripBench],
-  ['Whole stack: fake Bot API -> bot -> embedded database', () => runBotBench(scenarios)],
+interface Section {
+  /** What `npm run bench -- <name>` selects. */
+  name: string
+  title: string
+  run: () => Promise<string>
+}
+
+const sections: Section[] = [
+  { name: 'round-trips', title: 'Database commands per update', run: runRoundTripBench },
+  {
+    name: 'stack',
+    title: 'Whole stack: fake Bot API -> bot -> embedded database',
+    run: () => runBotBench(scenarios),
+  },
+  { name: 'pacing', title: 'Broadcast pacing at Telegram limits', run: runPacingBench },
 ]
 
 try {
   const { runDbBench } = (await import('./db.ts')) as { runDbBench: () => Promise<string> }
-  sections.unshift(['Embedded database', runDbBench])
+  sections.unshift({ name: 'db', title: 'Embedded database', run: runDbBench })
 } catch (error) {
   process.stderr.write(`database benchmark unavailable: ${(error as Error).message}\n`)
 }
 
-for (const [title, run] of sections) {
+const wanted = process.argv.slice(2)
+const unknown = wanted.filter((name) => !sections.some((section) => section.name === name))
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown section ${unknown.join(', ')}; choose from ${sections.map((s) => s.name).join(', ')}\n`,
+  )
+  process.exit(2)
+}
+for (const { name, title, run } of sections) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue
   process.stdout.write(`\n## ${title}\n\n${await run()}\n`)
 }
 process.exit(0)

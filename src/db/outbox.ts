@@ -58,6 +58,8 @@ export interface NewOutboxMessage {
 export interface OutboxRepository {
   /** Queues a message; false when one with this key already exists (queued, sent or dropped). */
   add(message: NewOutboxMessage): Promise<boolean>
+  /** Queues many messages in one round-trip; keys that exist already are left as they are. Returns how many were new. */
+  addMany(messages: readonly NewOutboxMessage[]): Promise<number>
   findByKey(key: string): Promise<OutboxMessage | null>
   /** Pending messages due at `now`, oldest first, at most `limit`. */
   due(now: Date, limit: number): Promise<OutboxMessage[]>
@@ -130,6 +132,33 @@ function toMessage(doc: OutboxDoc): OutboxMessage {
   }
 }
 
+/** The stored form of a newly queued message. */
+function pendingDoc(message: NewOutboxMessage): OutboxDoc {
+  return {
+    _id: message.key,
+    customerId: message.customerId,
+    category: message.category,
+    promotional: message.promotional,
+    tags: [...(message.tags ?? [])],
+    payload: message.payload,
+    status: 'pending',
+    dueAt: message.dueAt,
+    claimedAt: null,
+    sentAt: null,
+    messageId: null,
+    dropReason: null,
+    createdAt: message.createdAt,
+  }
+}
+
+/** An unordered bulk insert that failed only on keys already there: how many documents it did insert. */
+function insertedDespiteDuplicates(error: unknown): number | null {
+  const bulk = error as { writeErrors?: unknown; insertedCount?: unknown }
+  const writeErrors = Array.isArray(bulk.writeErrors) ? bulk.writeErrors : [bulk.writeErrors]
+  const onlyDuplicates = bulk.writeErrors !== undefined && writeErrors.every(isDuplicateKey)
+  return onlyDuplicates && typeof bulk.insertedCount === 'number' ? bulk.insertedCount : null
+}
+
 /** Builds the repository; the key is the document id, so uniqueness needs no extra index. */
 export async function createOutboxRepository(connection: Connection): Promise<OutboxRepository> {
   const model = connection.model<OutboxDoc>('OutboxMessage', schema, 'outbox')
@@ -137,21 +166,23 @@ export async function createOutboxRepository(connection: Connection): Promise<Ou
   return {
     async add(message) {
       try {
-        await model.create({
-          _id: message.key,
-          customerId: message.customerId,
-          category: message.category,
-          promotional: message.promotional,
-          tags: [...(message.tags ?? [])],
-          payload: message.payload,
-          status: 'pending',
-          dueAt: message.dueAt,
-          createdAt: message.createdAt,
-        })
+        await model.create(pendingDoc(message))
         return true
       } catch (error) {
         if (isDuplicateKey(error)) return false
         throw error
+      }
+    },
+    async addMany(messages) {
+      if (messages.length === 0) return 0
+      try {
+        const collection = model.db.collection<OutboxDoc>(model.collection.collectionName)
+        const result = await collection.insertMany(messages.map(pendingDoc), { ordered: false })
+        return result.insertedCount
+      } catch (error) {
+        const inserted = insertedDespiteDuplicates(error)
+        if (inserted === null) throw error
+        return inserted
       }
     },
     async findByKey(key) {

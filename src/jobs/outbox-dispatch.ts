@@ -12,8 +12,9 @@ export const OUTBOX_DISPATCH_EVERY = '5 seconds'
  * sent, so overlapping runs or a second worker never send one twice.
  */
 export function defineOutboxDispatchJob(agenda: Agenda, deps: { outbox: OutboxService }): void {
-  agenda.define(OUTBOX_DISPATCH_JOB, async () => {
-    await deps.outbox.dispatchDue()
+  agenda.define(OUTBOX_DISPATCH_JOB, async (job) => {
+    // A long broadcast keeps the run going for minutes: the lock is renewed after every batch.
+    await deps.outbox.dispatchDue({ keepAlive: () => job.touch() })
   })
 }
 

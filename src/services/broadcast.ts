@@ -18,7 +18,7 @@ export const BROADCAST_MAX_LENGTH = 3500
 export interface BroadcastServiceDeps {
   readonly broadcasts: BroadcastRepository
   readonly reports: Pick<ReportService, 'membersOf'>
-  readonly outbox: Pick<OutboxService, 'enqueue'>
+  readonly outbox: Pick<OutboxService, 'enqueueMany'>
   readonly clock: Clock
   /** Starts (or restarts) the job that queues and follows a broadcast (src/jobs/owner-broadcast.ts). */
   readonly scheduleRun: (broadcastId: string) => Promise<void>
@@ -54,15 +54,17 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
 
     /** Queues the message for every recipient; harmless to repeat (one outbox row per key). */
     async enqueueAll(broadcast: Broadcast): Promise<void> {
-      for (const customerId of broadcast.recipients) {
-        await outbox.enqueue({
+      const tag = broadcastTag(broadcast.id)
+      const payload = { parts: [{ key: BROADCAST_MESSAGE_KEY, vars: { text: broadcast.text } }] }
+      await outbox.enqueueMany(
+        broadcast.recipients.map((customerId) => ({
           customerId,
-          category: 'promotion',
-          key: `${broadcastTag(broadcast.id)}:${customerId}`,
-          tags: [broadcastTag(broadcast.id)],
-          payload: { parts: [{ key: BROADCAST_MESSAGE_KEY, vars: { text: broadcast.text } }] },
-        })
-      }
+          category: 'promotion' as const,
+          key: `${tag}:${customerId}`,
+          tags: [tag],
+          payload,
+        })),
+      )
     },
 
     /** Where the broadcast's messages are now. */

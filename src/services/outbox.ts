@@ -78,8 +78,16 @@ export interface DispatchReport {
   dropped: number
 }
 
-/** Messages handled per dispatch run; the rest wait for the next run. */
+/** Due messages read at a time; a run reads again until nothing is due. */
 const DISPATCH_BATCH = 200
+/**
+ * Messages on their way at once. One at a time, the database round-trips of each message (claim,
+ * customer, cap) kept the bot far under Telegram's 30 messages/s; with a few dozen in flight the
+ * bot's throttler, not the database, sets the pace.
+ */
+const DISPATCH_IN_FLIGHT = 32
+/** Messages queued per round-trip by `enqueueMany`. */
+const ENQUEUE_CHUNK = 500
 /** Minutes before a message whose send failed (network, Telegram trouble) is tried again. */
 const RETRY_MINUTES = 10
 /** A message that keeps failing is given up after this long past its due time. */
@@ -98,6 +106,33 @@ function localVars(vars: Readonly<Record<string, string | number>>, lang: Langua
 /** True for Telegram's 403: the user blocked the bot or deleted their account. */
 function isBlocked(error: unknown): boolean {
   return (error as { error_code?: unknown } | null)?.error_code === 403
+}
+
+/**
+ * Runs `work` for every message, at most `inFlight` at once; messages of one customer one after
+ * another, in the given order. Every message is handled even when one fails; then the first
+ * failure is thrown.
+ */
+async function eachCustomerInParallel(
+  messages: readonly OutboxMessage[],
+  inFlight: number,
+  work: (message: OutboxMessage) => Promise<void>,
+): Promise<void> {
+  const byCustomer = new Map<string, OutboxMessage[]>()
+  for (const message of messages) {
+    const queue = byCustomer.get(message.customerId)
+    if (queue) queue.push(message)
+    else byCustomer.set(message.customerId, [message])
+  }
+  const queues = [...byCustomer.values()]
+  const failures: unknown[] = []
+  const worker = async () => {
+    for (let queue = queues.shift(); queue; queue = queues.shift()) {
+      for (const message of queue) await work(message).catch((error: unknown) => failures.push(error))
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(inFlight, queues.length) }, worker))
+  if (failures.length > 0) throw failures[0]
 }
 
 /**
@@ -184,32 +219,57 @@ export function createOutboxService(deps: OutboxDeps) {
     }
   }
 
+  function messageOf(request: EnqueueRequest, now: Date): NewOutboxMessage {
+    return {
+      key: request.key,
+      customerId: request.customerId,
+      category: request.category,
+      promotional: request.promotional ?? isPromotional(request.category),
+      tags: request.tags ?? [],
+      payload: request.payload,
+      dueAt: request.dueAt ?? now,
+      createdAt: now,
+    }
+  }
+
   return {
     /** Queues a message once per key; false when the key was already queued (or sent). */
     async enqueue(request: EnqueueRequest): Promise<boolean> {
-      const now = clock.now()
-      const message: NewOutboxMessage = {
-        key: request.key,
-        customerId: request.customerId,
-        category: request.category,
-        promotional: request.promotional ?? isPromotional(request.category),
-        tags: request.tags ?? [],
-        payload: request.payload,
-        dueAt: request.dueAt ?? now,
-        createdAt: now,
-      }
-      return outbox.add(message)
+      return outbox.add(messageOf(request, clock.now()))
     },
 
-    /** Sends (or defers, or drops) every message due now; safe to run on several workers at once. */
-    async dispatchDue(): Promise<DispatchReport> {
-      const report: DispatchReport = { sent: 0, deferred: 0, dropped: 0 }
+    /**
+     * Queues many messages at once (a broadcast), each once per key, in one round-trip per
+     * {@link ENQUEUE_CHUNK}; returns how many were new.
+     */
+    async enqueueMany(requests: readonly EnqueueRequest[]): Promise<number> {
       const now = clock.now()
-      for (const message of await outbox.due(now, DISPATCH_BATCH)) {
-        const outcome = await deliver(message, now)
-        if (outcome) report[outcome] += 1
+      let added = 0
+      for (let i = 0; i < requests.length; i += ENQUEUE_CHUNK) {
+        added += await outbox.addMany(requests.slice(i, i + ENQUEUE_CHUNK).map((r) => messageOf(r, now)))
       }
-      return report
+      return added
+    },
+
+    /**
+     * Sends (or defers, or drops) every message due, reading again until nothing is due, so a
+     * broadcast keeps Telegram's pace instead of waiting for the next run; safe to run on several
+     * workers at once. Messages of different customers travel together; one customer's go in order
+     * (their promotional cap is counted one message at a time). `keepAlive` runs after each batch
+     * (the job extends its lock there).
+     */
+    async dispatchDue(options: { keepAlive?: () => Promise<void> } = {}): Promise<DispatchReport> {
+      const report: DispatchReport = { sent: 0, deferred: 0, dropped: 0 }
+      for (;;) {
+        const now = clock.now()
+        const due = await outbox.due(now, DISPATCH_BATCH)
+        if (due.length === 0) return report
+        await eachCustomerInParallel(due, DISPATCH_IN_FLIGHT, async (message) => {
+          const outcome = await deliver(message, now)
+          if (outcome) report[outcome] += 1
+        })
+        await options.keepAlive?.()
+      }
     },
 
     /** The stored message of a key, for idempotency checks and tests. */

@@ -44,6 +44,18 @@ describe('the outbox repository', () => {
     expect(await outbox.findByKey('once')).toMatchObject({ status: 'pending', customerId: 'c1' })
   })
 
+  it('should queue many messages at once, leaving the keys already queued as they are', async () => {
+    await outbox.add(message('many-2', { customerId: 'first' }))
+    const added = await outbox.addMany(
+      ['many-1', 'many-2', 'many-3'].map((key) => message(key, { customerId: 'second' })),
+    )
+    expect(added).toBe(2)
+    expect(await outbox.findByKey('many-2')).toMatchObject({ status: 'pending', customerId: 'first' })
+    expect(await outbox.findByKey('many-3')).toMatchObject({ status: 'pending', customerId: 'second' })
+    expect(await outbox.addMany(['many-1', 'many-3'].map((key) => message(key)))).toBe(0)
+    expect(await outbox.addMany([])).toBe(0)
+  })
+
   it('should let exactly one of several concurrent claims take a due message', async () => {
     await outbox.add(message('claimed'))
     const claims = await Promise.all([1, 2, 3].map(() => outbox.claim('claimed', NOON)))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { OUTBOX_DISPATCH_JOB } from '../../src/jobs/outbox-dispatch.ts'
 import { useInfrastructure } from '../support/world.ts'
 import { buy, createGreetingsWorld, DAY_MS, member, runReminders, textsWith } from './greetings-support.ts'
 
@@ -96,5 +97,31 @@ describe('the 30-day promotional cap', () => {
     await outbox.dispatchDue()
     await anna.user.waitFor('акция 4')
     expect(textsWith(anna.user, 'акция 4')).toHaveLength(1)
+  })
+
+  it('holds back the messages over the cap even when they are all due in one run, and sends them in order', async () => {
+    const { world } = await createGreetingsWorld('2026-04-01T12:00:00+03:00')
+    // The test is the only dispatcher: the cap counts one customer's messages one after another.
+    await world.app.scheduler.disable({ name: OUTBOX_DISPATCH_JOB })
+    const anna = await member(world, ANNA)
+    const john = await member(world, JOHN)
+    const { outbox } = world.app.services
+    const promote = (customerId: string, n: number) =>
+      outbox.enqueue({
+        customerId,
+        category: 'promotion',
+        key: `test-promo:${customerId}:${n}`,
+        payload: { parts: [{ key: 'greetings.holiday.generic', vars: { holiday: `акция ${n}` } }] },
+      })
+    for (const n of [1, 2, 3, 4, 5]) await promote(anna.id, n)
+    await promote(john.id, 1)
+
+    expect(await outbox.dispatchDue()).toEqual({ sent: 4, deferred: 2, dropped: 0 })
+    await anna.user.waitFor('акция 3')
+    await john.user.waitFor('акция 1')
+    expect(textsWith(anna.user, 'акция').map((text) => /акция (\d)/.exec(text)?.[1])).toEqual(['1', '2', '3'])
+    for (const n of [4, 5]) {
+      expect(await outbox.find(`test-promo:${anna.id}:${n}`)).toMatchObject({ status: 'pending' })
+    }
   })
 })
