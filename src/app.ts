@@ -155,6 +155,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       greetings: greetingsRepository,
       customers: repositories.customers,
       ledger,
+      ledgerEntries: repositories.ledgerEntries,
       outbox,
       clock,
       program: config.program,

@@ -18,6 +18,16 @@ export const DEFAULT_TIERS = [
 ]
 
 /**
+ * The points catalogue of a café: with 1 point = 1 rouble and 3-7 % back, a coffee is a treat after
+ * a few weeks of visits, a dessert a little later. The cheapest one is what the "you are 50 points
+ * from ..." reminder usually names.
+ */
+export const DEFAULT_REWARDS = [
+  { id: 'coffee', names: { ru: 'Кофе в подарок', en: 'A free coffee' }, points: 200 },
+  { id: 'dessert', names: { ru: 'Десерт в подарок', en: 'A free dessert' }, points: 300 },
+]
+
+/**
  * Russian holidays worth greeting café customers on. Mother's and Father's Day are personal and
  * flagged sensitive (customers are asked first). Knowledge Day and Unity Day are listed but off:
  * a state holiday greeting without a personal angle reads as spam and eats the promo cap.

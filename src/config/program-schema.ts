@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon'
 import { z } from 'zod'
-import { DEFAULT_HOLIDAYS, DEFAULT_TIERS } from './program-defaults.ts'
+import { DEFAULT_HOLIDAYS, DEFAULT_REWARDS, DEFAULT_TIERS } from './program-defaults.ts'
 
 /*
  * The program file as written by an owner: whole currency units, basis points, "HH:MM" times.
@@ -76,6 +76,13 @@ const tier = z.strictObject({
   threshold: nonNegative(),
   earnRateBp: bp().prefault(0),
   discountBp: bp().prefault(0),
+})
+
+const catalogueReward = z.strictObject({
+  // Short: a desk button carries it with the customer id within Telegram's 64 bytes.
+  id: slug().max(24, { error: 'expected an id of at most 24 characters' }),
+  names: localized(),
+  points: positive(),
 })
 
 const holiday = z.strictObject({
@@ -166,6 +173,14 @@ export const programFileSchema = z
             .min(2, { error: 'expected an integer of at least 2' })
             .prefault(6),
           rewardNames: localized().prefault({ ru: 'Кофе в подарок', en: 'A free coffee' }),
+        })
+        .prefault({}),
+      rewards: z
+        .strictObject({
+          catalogue: z
+            .array(catalogueReward, { error: 'expected a list of rewards' })
+            .prefault(DEFAULT_REWARDS),
+          nearPoints: nonNegative().prefault(50),
         })
         .prefault({}),
       referral: z
@@ -270,6 +285,7 @@ function checkConsistency(file: Draft, ctx: z.RefinementCtx): void {
   for (const [name, list] of [
     ['tiers', file.tiers],
     ['holidays', file.holidays],
+    ['rewards.catalogue', file.rewards.catalogue],
     ['outlets', file.outlets ?? []],
   ] as const) {
     list.forEach((item, index) => {

@@ -91,6 +91,10 @@ function toProgram(file: ProgramFile): Program {
       welcomeBonus: points(file.points.welcomeBonus),
       redeemCapBp: basisPoints(file.points.redeemCapBp),
     },
+    rewards: {
+      ...file.rewards,
+      catalogue: file.rewards.catalogue.map((reward) => ({ ...reward, points: points(reward.points) })),
+    },
     purchases: { ...file.purchases, maxAmount: units(file.purchases.maxAmount) },
     referral: {
       ...file.referral,

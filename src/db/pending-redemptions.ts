@@ -29,6 +29,8 @@ export interface PendingRedemption {
   readonly purchaseAmount: number
   /** Set when the points pay for a purchase recorded on confirmation; null for a plain redemption. */
   readonly purchase: RedemptionPurchase | null
+  /** The catalogue reward the points buy (then `purchaseAmount` is 0 and no cap applies); null otherwise. */
+  readonly rewardId: string | null
   readonly status: RedemptionStatus
   readonly createdAt: Date
   readonly expiresAt: Date
@@ -86,6 +88,7 @@ const schema = new Schema<RedemptionDoc>(
       type: new Schema({ purchaseId: String, receiptId: { type: String, default: null } }, { _id: false }),
       default: null,
     },
+    rewardId: { type: String, default: null },
     status: { type: String, required: true, default: 'pending' },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
@@ -103,6 +106,7 @@ function toRedemption(doc: RedemptionDoc): PendingRedemption {
     id: _id.toHexString(),
     purchase: purchase ? { purchaseId: purchase.purchaseId, receiptId: purchase.receiptId ?? null } : null,
     settledAt: rest.settledAt ?? null,
+    rewardId: rest.rewardId ?? null,
     customerMessageId: rest.customerMessageId ?? null,
   }
 }

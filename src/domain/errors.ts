@@ -33,6 +33,9 @@ export const DOMAIN_ERRORS = {
   'REDEEM.OVER_BALANCE': 'Only {balance} points are available',
   'REDEEM.NOT_AVAILABLE': 'Points cannot be spent in discount-card mode',
 
+  'REWARD.UNKNOWN': 'No reward {rewardId} in the catalogue',
+  'REWARD.NOT_ENOUGH_POINTS': 'Reward {rewardId} costs {price} points, the balance is {balance}',
+
   'STAMPS.DISABLED': 'The stamp card is turned off',
   'STAMPS.INVALID_COUNT': 'Stamps are added 1 to {max} at a time',
   'STAMPS.NO_REWARD': 'No stamp reward is available yet',

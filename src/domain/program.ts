@@ -23,6 +23,8 @@ export interface Program {
   readonly points: PointsRules
   readonly purchases: PurchaseRules
   readonly stampCard: StampCardRules
+  /** Rewards bought with points at the desk ("a free coffee for 200 points"); may be empty. */
+  readonly rewards: RewardCatalogueRules
   readonly referral: ReferralRules
   readonly giftCertificates: GiftCertificateRules
   /** At least one; staff belong to an outlet, every operation records one. */
@@ -100,6 +102,22 @@ export interface StampCardRules {
   /** Every N-th item is free, so a card holds N - 1 stamps. */
   readonly every: number
   readonly rewardNames: LocalizedText
+}
+
+/** A reward of the catalogue, bought whole with points (not a share of a purchase). */
+export interface CatalogueReward {
+  /** Stable slug carried by desk buttons and ledger entries, e.g. `coffee`. */
+  readonly id: string
+  readonly names: LocalizedText
+  /** Its price in points. */
+  readonly points: Points
+}
+
+/** The points reward catalogue and the "you are N points from ..." reminder. */
+export interface RewardCatalogueRules {
+  readonly catalogue: readonly CatalogueReward[]
+  /** Remind when at most this many points are missing for the cheapest reward not yet affordable; 0 = never. */
+  readonly nearPoints: number
 }
 
 /** Bonuses for bringing a friend, paid to both after the friend's first qualifying purchase. */

@@ -1,12 +1,14 @@
 import { localDate, localDateKey } from './calendar.ts'
 
 /** A nudge the jobs may send; several due the same day for one customer become one message. */
-export type ReminderKind = 'points_expiring' | 'near_reward' | 'reactivation' | 'unfinished_join'
+export type ReminderKind =
+  'points_expiring' | 'near_reward' | 'near_points_reward' | 'reactivation' | 'unfinished_join'
 
 /** Most important first: the order of sections inside a merged message. */
 export const REMINDER_PRIORITY: readonly ReminderKind[] = [
   'points_expiring',
   'near_reward',
+  'near_points_reward',
   'reactivation',
   'unfinished_join',
 ]

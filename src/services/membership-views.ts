@@ -1,3 +1,4 @@
+import { catalogueOffers, type CatalogueOffer } from '../domain/reward-catalogue.ts'
 import type { Customer } from '../db/customer-record.ts'
 import type { LedgerCursor, LedgerPage } from '../domain/ledger/entry.ts'
 import type { ExpiringPoints } from '../domain/ledger/lots.ts'
@@ -34,6 +35,8 @@ export interface RewardsView {
   readonly stamps: BalanceView['stamps']
   readonly progress: BalanceView['progress']
   readonly birthdayBonus: Points
+  /** The points catalogue, cheapest first, with the points still missing; empty in discount mode. */
+  readonly catalogue: readonly CatalogueOffer[]
 }
 
 /**
@@ -96,6 +99,7 @@ export function createMembershipViews(
         stamps: stampsOf(customer),
         progress: await tierProgress(customer),
         birthdayBonus: program.birthday.enabled ? program.birthday.bonusPoints : points(0),
+        catalogue: program.mode === 'points' ? catalogueOffers(program.rewards, balance) : [],
       }
     },
 

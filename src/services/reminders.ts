@@ -3,9 +3,11 @@ import type { GreetingsRepository } from '../db/greetings.ts'
 import type { OutboxPart } from '../db/outbox.ts'
 import { DAY_MS, type Clock } from '../domain/clock.ts'
 import type { LedgerService } from '../domain/ledger/ledger-service.ts'
+import type { LedgerRepository } from '../domain/ports/ledger-repository.ts'
 import type { Program } from '../domain/program.ts'
 import { isReactivationDue } from '../domain/reactivation.ts'
 import { mergeReminders, type DueReminder } from '../domain/reminders.ts'
+import { nearestReward, nearRewardCrossing } from '../domain/reward-catalogue.ts'
 import { stampsToReward } from '../domain/stamps.ts'
 import type { OutboxService } from './outbox.ts'
 
@@ -13,6 +15,8 @@ export interface RemindersDeps {
   greetings: GreetingsRepository
   customers: CustomerRepository
   ledger: LedgerService
+  /** The raw entries, to find when the balance came close to a reward. */
+  ledgerEntries: Pick<LedgerRepository, 'allEntriesOf'>
   outbox: OutboxService
   clock: Clock
   program: Program
@@ -35,13 +39,16 @@ const tags = {
   pointsExpiring: (firstExpiresAt: Date) => `points_expiring:${firstExpiresAt.toISOString()}`,
   /** Per number of purchases: a new purchase that again leaves one stamp to go is worth a nudge. */
   nearReward: (purchases: number) => `near_reward:${purchases}`,
+  /** Per reward and per entry that brought the balance close to it: once per crossing. */
+  nearPointsReward: (rewardId: string, crossing: string) => `near_points_reward:${rewardId}:${crossing}`,
 }
 
 /** A reminder with the tag it leaves in the outbox. */
 type TaggedReminder = DueReminder & { readonly tag: string }
 
 /**
- * "We miss you", unfinished join, points about to expire and "one stamp to a reward". All due
+ * "We miss you", unfinished join, points about to expire, "one stamp to a reward" and "50 points
+ * from a free coffee" (the cheapest catalogue reward not yet affordable). All due
  * reminders of a customer on one local day go out as one message (category `reminder`, one unit of
  * the promotional cap), keyed per customer and day so a rerun queues nothing new.
  */
@@ -86,6 +93,23 @@ export function createRemindersService(deps: RemindersDeps) {
     return { customerId: customer.id, kind: 'near_reward', dueAt: now, params: { count: 1, reward }, tag }
   }
 
+  async function nearPointsReward(customer: Customer, now: Date): Promise<TaggedReminder | null> {
+    if (program.mode !== 'points' || !customer.consents.reminders) return null
+    const near = nearestReward(program.rewards, (await ledger.balanceSummary(customer.id)).balance)
+    if (near === null) return null
+    const entries = await deps.ledgerEntries.allEntriesOf(customer.id)
+    // Expiry not yet written by its job can put the balance in the window with no entry doing so.
+    const crossing =
+      nearRewardCrossing(entries, near.reward.points, program.rewards.nearPoints) ??
+      entries.at(-1)?.id ??
+      'start'
+    const tag = tags.nearPointsReward(near.reward.id, crossing)
+    if (await tagged(customer.id, tag)) return null
+    const reward = customer.language === 'en' ? near.reward.names.en : near.reward.names.ru
+    const params = { count: near.missing, reward }
+    return { customerId: customer.id, kind: 'near_points_reward', dueAt: now, params, tag }
+  }
+
   async function unfinishedJoin(customer: Customer, now: Date): Promise<TaggedReminder | null> {
     if (customer.joinedAt !== null || (await tagged(customer.id, tags.unfinishedJoin))) return null
     return {
@@ -101,6 +125,7 @@ export function createRemindersService(deps: RemindersDeps) {
     const found = await Promise.all([
       pointsExpiring(customer, now),
       nearReward(customer, now),
+      nearPointsReward(customer, now),
       reactivation(customer, now),
     ])
     return found.filter((reminder): reminder is TaggedReminder => reminder !== null)
@@ -109,7 +134,8 @@ export function createRemindersService(deps: RemindersDeps) {
   return {
     /**
      * Finds every reminder due now and queues one message per customer: members (points
-     * expiring within the warning window, one stamp to a reward, no visit for longer than usual)
+     * expiring within the warning window, one stamp or a few points to a reward, no visit for
+     * longer than usual)
      * and people who left the join unfinished for a day (reminded once).
      */
     async runReminders(): Promise<RemindersReport> {

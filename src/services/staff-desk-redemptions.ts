@@ -1,7 +1,8 @@
 import { DomainError } from '../domain/errors.ts'
-import type { Money } from '../domain/money.ts'
+import { money, type Money } from '../domain/money.ts'
 import { points, type Points } from '../domain/points.ts'
 import { maxRedeemable } from '../domain/purchase.ts'
+import { assertAffordable, rewardById } from '../domain/reward-catalogue.ts'
 import type { Customer } from '../db/customers.ts'
 import type { PendingRedemption } from '../db/pending-redemptions.ts'
 import {
@@ -36,6 +37,34 @@ export type ConfirmationResult =
 export function createDeskRedemptions(deps: StaffDeskDeps, parts: DeskParts) {
   const { customers, ledger, pendingRedemptions, staffOperations, clock, program } = deps
   const { activeCustomer, recordPurchaseWith } = parts
+
+  /** Stores a checked request pending until the program's confirmation timeout. */
+  async function storeRequest(
+    actor: DeskActor,
+    customer: Customer,
+    request: { points: Points; purchaseAmount: Money; staffChatId: number; staffLang: string },
+    what: Pick<PendingRedemption, 'purchase' | 'rewardId'>,
+  ): Promise<{ request: PendingRedemption; customer: Customer }> {
+    if (customer.chatId === null) throw new DomainError('CUSTOMER.NOT_FOUND', { customerId: customer.id })
+    const now = clock.now()
+    const pending = await pendingRedemptions.create({
+      customerId: customer.id,
+      customerChatId: customer.chatId,
+      customerLang: customer.language,
+      staffId: actor.telegramId,
+      staffRole: actor.role,
+      staffChatId: request.staffChatId,
+      staffLang: request.staffLang,
+      outletId: actor.outletId,
+      points: request.points,
+      purchaseAmount: request.purchaseAmount,
+      ...what,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + program.purchases.redemptionTimeoutSeconds * 1000),
+    })
+    return { request: pending, customer }
+  }
+
   return {
     /**
      * Asks the customer to confirm spending points: checks the cap and the balance now (refused with
@@ -62,26 +91,31 @@ export function createDeskRedemptions(deps: StaffDeskDeps, parts: DeskParts) {
         if (request.points > balance) throw new DomainError('REDEEM.OVER_BALANCE', { balance, max })
         throw new DomainError('REDEEM.OVER_CAP', { max, balance })
       }
-      if (customer.chatId === null) throw new DomainError('CUSTOMER.NOT_FOUND', { customerId: customer.id })
-      const now = clock.now()
-      const pending = await pendingRedemptions.create({
-        customerId: customer.id,
-        customerChatId: customer.chatId,
-        customerLang: customer.language,
-        staffId: actor.telegramId,
-        staffRole: actor.role,
-        staffChatId: request.staffChatId,
-        staffLang: request.staffLang,
-        outletId: actor.outletId,
-        points: request.points,
-        purchaseAmount: request.purchaseAmount,
-        purchase: request.purchaseId
-          ? { purchaseId: request.purchaseId, receiptId: request.receiptId }
-          : null,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + program.purchases.redemptionTimeoutSeconds * 1000),
-      })
-      return { request: pending, customer }
+      const purchase = request.purchaseId
+        ? { purchaseId: request.purchaseId, receiptId: request.receiptId }
+        : null
+      return storeRequest(actor, customer, request, { purchase, rewardId: null })
+    },
+
+    /**
+     * Asks the customer to confirm buying a catalogue reward with its price in points: refused with
+     * REWARD.UNKNOWN (a stale button), REDEEM.NOT_AVAILABLE (discount mode) or
+     * REWARD.NOT_ENOUGH_POINTS; no purchase cap applies (the reward is not a share of a purchase).
+     */
+    async requestRewardRedemption(
+      actor: DeskActor,
+      request: { customerId: string; rewardId: string; staffChatId: number; staffLang: string },
+    ): Promise<{ request: PendingRedemption; customer: Customer }> {
+      const customer = await activeCustomer(request.customerId)
+      if (program.mode === 'discount') throw new DomainError('REDEEM.NOT_AVAILABLE')
+      const reward = rewardById(program.rewards, request.rewardId)
+      assertAffordable(reward, (await ledger.balanceSummary(request.customerId)).balance)
+      return storeRequest(
+        actor,
+        customer,
+        { ...request, points: reward.points, purchaseAmount: money(0) },
+        { purchase: null, rewardId: reward.id },
+      )
     },
 
     setCustomerMessage: (id: string, messageId: number) =>
@@ -128,6 +162,7 @@ export function createDeskRedemptions(deps: StaffDeskDeps, parts: DeskParts) {
           customerId: request.customerId,
           points: points(request.points),
           purchaseAmount: request.purchaseAmount as Money,
+          ...(request.rewardId === null ? {} : { rewardId: request.rewardId }),
           operationId: request.id,
           outletId: request.outletId,
           actor: ledgerActor(actor),

@@ -37,6 +37,7 @@ describe('identifying a customer', () => {
     expect(barista.inlineButtons()).toEqual([
       '🧾 Покупка',
       '💳 Списать баллы',
+      '🍰 Награда за баллы',
       '☕ Штамп',
       '🎟 Сертификат',
       '↩️ Отменить последнее',

@@ -7,9 +7,10 @@ import { mainMenu, menuLabels } from '../keyboards/main-menu.ts'
 import { forMember } from '../middlewares/require-member.ts'
 
 /**
- * /rewards and the Rewards button: what points and stamps buy, and what is close. The program has
- * no catalogue: points pay for part of a purchase (1 point = 1 currency unit, up to the redeem
- * cap), the stamp card gives every N-th item, the next tier raises the earn rate.
+ * /rewards and the Rewards button: what points and stamps buy, and what is close. Points pay for
+ * part of a purchase (1 point = 1 currency unit, up to the redeem cap) or buy a reward of the
+ * catalogue whole (with the points still missing for each), the stamp card gives every N-th item,
+ * the next tier raises the earn rate.
  */
 export function createRewardsFeature(i18n: i18n): Composer<Context> {
   const composer = new Composer<Context>()
@@ -35,6 +36,19 @@ export function createRewardsFeature(i18n: i18n): Composer<Context> {
                 purchase: money(view.purchaseToSpendAll),
               })
             : ctx.t('rewards.points_none'),
+        ].join('\n'),
+      )
+    }
+    if (view.catalogue.length > 0) {
+      lines.push(
+        [
+          ctx.t('rewards.catalogue'),
+          ...view.catalogue.map(({ reward, missing }) => {
+            const values = { reward: reward.names[lang], points: pointsText(reward.points) }
+            return missing === 0
+              ? ctx.t('rewards.catalogue_ready', values)
+              : ctx.t('rewards.catalogue_missing', { ...values, count: missing })
+          }),
         ].join('\n'),
       )
     }

@@ -9,7 +9,18 @@ import { STAFF_PURCHASE } from '../conversations/staff-purchase.ts'
 import { STAFF_REDEEM } from '../conversations/staff-redeem.ts'
 import type { Context } from '../context.ts'
 import { cardTokenFromQrText, decodeQrImage } from '../qr/decode.ts'
-import { deskButton, moneyText, notify, outletName, pointsText, replyWithSummary } from './staff-views.ts'
+import { askCustomerToConfirm } from './staff-notices.ts'
+import {
+  catalogueChoiceView,
+  deskButton,
+  deskRewardButton,
+  moneyText,
+  notify,
+  outletName,
+  pointsText,
+  replyWithSummary,
+  rewardName,
+} from './staff-views.ts'
 
 /** Staff and owners only: a customer is told politely that it is not for them, and nothing happens. */
 async function deskOnly(ctx: Context, next: () => Promise<void>): Promise<void> {
@@ -147,9 +158,58 @@ export function createStaffDeskFeature(i18n: i18n): Composer<Context> {
         case 'undo':
           await undo(ctx)
           return
+        case 'catalogue': {
+          const view = catalogueChoiceView(ctx, await desk.summary(pressed.customerId))
+          await ctx.reply(view.text, { reply_markup: view.keyboard })
+          return
+        }
       }
     } catch (error) {
       await explainRefusal(ctx, error)
+    }
+  })
+
+  // A reward picked from the catalogue: the customer is asked to confirm, as for any redemption.
+  feature.callbackQuery(deskRewardButton.pattern, deskOnly, async (ctx) => {
+    const picked = deskRewardButton.decode(ctx.callbackQuery.data)
+    if (!picked) {
+      await ctx.answerCallbackQuery({ text: ctx.t('errors.stale_button') })
+      return
+    }
+    await ctx.answerCallbackQuery()
+    const { program } = ctx.config
+    try {
+      const asked = await ctx.services.staffDesk.requestRewardRedemption(ctx.desk!, {
+        ...picked,
+        staffChatId: ctx.chat.id,
+        staffLang: ctx.lang,
+      })
+      const { request, customer } = asked
+      await askCustomerToConfirm(
+        { api: ctx.api, i18n, program, services: ctx.services, logger: ctx.logger },
+        request,
+      )
+      await ctx.reply(
+        ctx.t('staff.reward_requested', {
+          name: customer.name,
+          reward: rewardName(program, picked.rewardId, ctx.lang),
+          points: pointsText(ctx.t, request.points),
+        }),
+      )
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== 'REWARD.NOT_ENOUGH_POINTS') {
+        await explainRefusal(ctx, error)
+        return
+      }
+      const { balance, price, missing } = error.params
+      await ctx.reply(
+        ctx.t('staff.reward_not_enough', {
+          reward: rewardName(program, picked.rewardId, ctx.lang),
+          missing: pointsText(ctx.t, Number(missing)),
+          balance: pointsText(ctx.t, Number(balance)),
+          price: pointsText(ctx.t, Number(price)),
+        }),
+      )
     }
   })
 

@@ -7,7 +7,16 @@ import type { Services } from '../../services.ts'
 import type { DeskPurchase } from '../../services/staff-desk.ts'
 import { formatNumber } from '../i18n/format.ts'
 import type { Language } from '../i18n/index.ts'
-import { moneyText, notify, outletName, pointsText, redemptionAnswer, tierName } from './staff-views.ts'
+import {
+  languageOf,
+  moneyText,
+  notify,
+  outletName,
+  pointsText,
+  redemptionAnswer,
+  rewardName,
+  tierName,
+} from './staff-views.ts'
 
 /** What the desk's messages to other chats need: the API, translations, the program and services. */
 export interface NoticeDeps {
@@ -83,6 +92,17 @@ export function staffPurchaseText(
   return lines.join('\n')
 }
 
+/** "Spend 300 points at <outlet>?" (or "... for <reward>?" when the points buy a catalogue reward). */
+function confirmQuestion(deps: NoticeDeps, t: TFunction, lang: Language, request: PendingRedemption): string {
+  const values = { points: pointsText(t, request.points), outlet: outletName(deps.program, request.outletId) }
+  return request.rewardId === null
+    ? t('staff.customer_confirm', values)
+    : t('staff.customer_confirm_reward', {
+        ...values,
+        reward: rewardName(deps.program, request.rewardId, lang),
+      })
+}
+
 /** Asks the customer "Spend 300 points at <outlet>? Confirm / Decline" and remembers the message. */
 export async function askCustomerToConfirm(deps: NoticeDeps, request: PendingRedemption): Promise<void> {
   const keyboard = (t: TFunction) =>
@@ -94,11 +114,7 @@ export async function askCustomerToConfirm(deps: NoticeDeps, request: PendingRed
     deps,
     request.customerChatId,
     request.customerLang,
-    (tt) =>
-      tt('staff.customer_confirm', {
-        points: pointsText(tt, request.points),
-        outlet: outletName(deps.program, request.outletId),
-      }),
+    (tt, lang) => confirmQuestion(deps, tt, lang, request),
     { reply_markup: keyboard(t) },
   )
   if (messageId !== null) await deps.services.staffDesk.setCustomerMessage(request.id, messageId)
@@ -123,11 +139,9 @@ export async function closeCustomerPrompt(
   key: string,
 ): Promise<void> {
   if (request.customerMessageId === null) return
-  const t = deps.i18n.getFixedT(request.customerLang)
-  const text = `${t('staff.customer_confirm', {
-    points: pointsText(t, request.points),
-    outlet: outletName(deps.program, request.outletId),
-  })}\n\n${t(key)}`
+  const lang = languageOf(request.customerLang)
+  const t = deps.i18n.getFixedT(lang)
+  const text = `${confirmQuestion(deps, t, lang, request)}\n\n${t(key)}`
   await deps.api
     .editMessageText(request.customerChatId, request.customerMessageId, text)
     .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not close the redemption prompt'))

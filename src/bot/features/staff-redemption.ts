@@ -9,7 +9,7 @@ import {
   tellStaff,
   type NoticeDeps,
 } from './staff-notices.ts'
-import { moneyText, pointsText, redemptionAnswer } from './staff-views.ts'
+import { moneyText, pointsText, redemptionAnswer, rewardName } from './staff-views.ts'
 
 /**
  * The customer's answer to "Spend 300 points at <outlet>?". Only the customer asked may answer; a
@@ -68,28 +68,32 @@ export function createStaffRedemptionFeature(i18n: i18n): Composer<Context> {
         if (result.purchase) await sendCustomerReceipt(deps, result.purchase)
         else
           await ctx.reply(
-            ctx.t('staff.customer_confirmed', {
-              points: pointsText(ctx.t, request.points),
-              balance: pointsText(ctx.t, balance),
-            }),
+            ctx.t(
+              request.rewardId === null ? 'staff.customer_confirmed' : 'staff.customer_confirmed_reward',
+              {
+                points: pointsText(ctx.t, request.points),
+                balance: pointsText(ctx.t, balance),
+                reward: rewardName(deps.program, request.rewardId ?? '', ctx.lang),
+              },
+            ),
           )
         const purchase = result.purchase?.outcome.purchase
-        await tellStaff(deps, request, (t, lang, name) =>
-          purchase
+        await tellStaff(deps, request, (t, lang, name) => {
+          const values = { name, points: pointsText(t, request.points), balance: pointsText(t, balance) }
+          if (request.rewardId !== null)
+            return t('staff.reward_confirmed', {
+              ...values,
+              reward: rewardName(deps.program, request.rewardId, lang),
+            })
+          return purchase
             ? t('staff.redeem_confirmed_purchase', {
-                name,
-                points: pointsText(t, request.points),
+                ...values,
                 amount: moneyText(deps.program, purchase.amount, lang),
                 paid: moneyText(deps.program, purchase.paid, lang),
                 earned: pointsText(t, purchase.earned),
-                balance: pointsText(t, balance),
               })
-            : t('staff.redeem_confirmed', {
-                name,
-                points: pointsText(t, request.points),
-                balance: pointsText(t, balance),
-              }),
-        )
+            : t('staff.redeem_confirmed', values)
+        })
         return
       }
       case 'already':

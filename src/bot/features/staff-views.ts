@@ -8,8 +8,11 @@ import type { Context } from '../context.ts'
 import { formatDate, formatMoney } from '../i18n/format.ts'
 import { isLanguage, type Language } from '../i18n/index.ts'
 
-/** Actions on a customer summary: purchase, redeem, stamp, stamp reward, gift certificate, undo. */
-export const DESK_ACTIONS = ['buy', 'redeem', 'stamp', 'reward', 'gift', 'undo'] as const
+/**
+ * Actions on a customer summary: purchase, redeem, stamp, stamp reward, gift certificate, undo, and
+ * the points catalogue (choose a reward to buy with points).
+ */
+export const DESK_ACTIONS = ['buy', 'redeem', 'stamp', 'reward', 'gift', 'undo', 'catalogue'] as const
 export type DeskAction = (typeof DESK_ACTIONS)[number]
 
 /** `desk.1:<action>:<customerId>`: a staff button on a customer summary. */
@@ -20,6 +23,17 @@ export const deskButton = callbackCodec<{ action: DeskAction; customerId: string
     (DESK_ACTIONS as readonly string[]).includes(action ?? '') &&
     /^[0-9a-f]{24}$/.test(customerId ?? '')
       ? { action: action as DeskAction, customerId: customerId as string }
+      : undefined,
+})
+
+/** `dskr.1:<rewardId>:<customerId>`: staff picked a catalogue reward for the customer. */
+export const deskRewardButton = callbackCodec<{ rewardId: string; customerId: string }>('dskr', 1, {
+  encode: ({ rewardId, customerId }) => [rewardId, customerId],
+  decode: ([rewardId, customerId, ...rest]) =>
+    rest.length === 0 &&
+    /^[a-z0-9][a-z0-9_-]{0,23}$/.test(rewardId ?? '') &&
+    /^[0-9a-f]{24}$/.test(customerId ?? '')
+      ? { rewardId: rewardId as string, customerId: customerId as string }
       : undefined,
 })
 
@@ -57,6 +71,11 @@ export function tierName(program: Program, tierId: string, lang: Language): stri
   return program.tiers.find((tier) => tier.id === tierId)?.names[lang] ?? tierId
 }
 
+/** A catalogue reward's name in `lang`; its id when the catalogue no longer has it. */
+export function rewardName(program: Program, rewardId: string, lang: Language): string {
+  return program.rewards.catalogue.find((reward) => reward.id === rewardId)?.names[lang] ?? rewardId
+}
+
 /** The customer summary staff see after identifying a customer, with the action buttons. */
 export function summaryView(
   ctx: Pick<Context, 't' | 'lang' | 'config'>,
@@ -81,6 +100,8 @@ export function summaryView(
   const button = (action: DeskAction) => deskButton.encode({ action, customerId: summary.customerId })
   const keyboard = new InlineKeyboard().text(ctx.t('staff.button_purchase'), button('buy'))
   if (program.mode === 'points') keyboard.text(ctx.t('staff.button_redeem'), button('redeem'))
+  if (program.mode === 'points' && program.rewards.catalogue.length > 0)
+    keyboard.row().text(ctx.t('staff.button_catalogue'), button('catalogue'))
   if (program.stampCard.enabled) {
     keyboard.row().text(ctx.t('staff.button_stamp'), button('stamp'))
     if (summary.rewardsAvailable > 0) keyboard.text(ctx.t('staff.button_reward'), button('reward'))
@@ -89,6 +110,28 @@ export function summaryView(
   if (program.giftCertificates.enabled) keyboard.text(ctx.t('staff.button_gift'), button('gift'))
   keyboard.text(ctx.t('staff.button_undo'), button('undo'))
   return { text: lines.join('\n\n'), keyboard }
+}
+
+/** "Which reward for Anna?": one button per catalogue reward with its price. */
+export function catalogueChoiceView(
+  ctx: Pick<Context, 't' | 'lang' | 'config'>,
+  summary: CustomerSummary,
+): { text: string; keyboard: InlineKeyboard } {
+  const keyboard = new InlineKeyboard()
+  for (const reward of ctx.config.program.rewards.catalogue) {
+    const label = ctx.t('staff.catalogue_item', {
+      reward: reward.names[ctx.lang],
+      points: pointsText(ctx.t, reward.points),
+    })
+    keyboard
+      .text(label, deskRewardButton.encode({ rewardId: reward.id, customerId: summary.customerId }))
+      .row()
+  }
+  const text = ctx.t('staff.catalogue_choose', {
+    name: summary.name,
+    balance: pointsText(ctx.t, summary.balance),
+  })
+  return { text, keyboard }
 }
 
 /** Shows the summary of a customer to staff. */

@@ -3,6 +3,7 @@ import { DomainError } from '../errors.ts'
 import { points, pointsDelta, type Points } from '../points.ts'
 import type { AppendResult } from '../ports/ledger-repository.ts'
 import { assertRedeemable } from '../purchase.ts'
+import { assertAffordable } from '../reward-catalogue.ts'
 import type { Money } from '../money.ts'
 import type { Actor, LedgerCursor, LedgerPage, NewLedgerEntry } from './entry.ts'
 import { redeemKey } from './keys.ts'
@@ -24,8 +25,13 @@ export const DEFAULT_HISTORY_PAGE = 10
 export interface RedeemRequest {
   readonly customerId: string
   readonly points: Points
-  /** The purchase the points pay for: the cap applies to it. */
+  /** The purchase the points pay for: the cap applies to it (unused for a catalogue reward). */
   readonly purchaseAmount: Money
+  /**
+   * A catalogue reward bought with these points: only the balance is checked (it is not a share
+   * of a purchase, so no cap), and the entry's reason names it (`reward coffee`).
+   */
+  readonly rewardId?: string
   /** Made once per redemption dialog; retries with it are harmless. */
   readonly operationId: string
   readonly outletId: string
@@ -62,9 +68,10 @@ export function createLedgerService(deps: LedgerServiceDeps) {
     expireFor,
 
     /**
-     * Spends points against a purchase amount (cap and balance checked, then an atomic debit).
-     * Refuses with REDEEM.NOT_POSITIVE, REDEEM.OVER_CAP, REDEEM.OVER_BALANCE, REDEEM.NOT_AVAILABLE
-     * or LEDGER.INSUFFICIENT_POINTS (a concurrent spend won).
+     * Spends points against a purchase amount (cap and balance checked, then an atomic debit), or
+     * on a catalogue reward (balance checked). Refuses with REDEEM.NOT_POSITIVE, REDEEM.OVER_CAP,
+     * REDEEM.OVER_BALANCE, REDEEM.NOT_AVAILABLE, REWARD.NOT_ENOUGH_POINTS or
+     * LEDGER.INSUFFICIENT_POINTS (a concurrent spend won).
      */
     async redeem(request: RedeemRequest): Promise<AppendResult & { readonly balance: Points }> {
       await activeAccount(deps.customers, request.customerId)
@@ -75,13 +82,15 @@ export function createLedgerService(deps: LedgerServiceDeps) {
       if (done === null) {
         await expireFor(request.customerId)
         const balance = await ledger.balanceOf(request.customerId)
-        assertRedeemable(program, request.purchaseAmount, balance, request.points)
+        if (request.rewardId === undefined)
+          assertRedeemable(program, request.purchaseAmount, balance, request.points)
+        else assertAffordable({ id: request.rewardId, points: request.points }, balance)
       }
       const entry: NewLedgerEntry = {
         customerId: request.customerId,
         delta: pointsDelta(-request.points),
         kind: 'redeem',
-        reason: 'redeem',
+        reason: request.rewardId === undefined ? 'redeem' : `reward ${request.rewardId}`,
         actor: request.actor,
         outletId: request.outletId,
         createdAt: clock.now(),
