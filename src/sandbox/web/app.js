@@ -1,4 +1,4 @@
-/* global document, window, setTimeout, clearTimeout */
+/* global document, window, setTimeout */
 // The sandbox page: a persona picker and one chat per persona, kept live by server-sent events.
 
 import { api } from './api.js'
@@ -100,17 +100,25 @@ async function createPersona(event) {
   }
 }
 
-let pending
+// Changes come in bursts (a bot answer edits one chat and writes to another): they are gathered for
+// 40 ms, and every kind of change seen in that window is applied once.
+let pending = null
+const due = { lists: false, chat: false }
 function onServerChange(event) {
-  clearTimeout(pending)
+  if (event.botId === 0 || !state.current) due.lists = true
+  if (state.current && (event.chatId === undefined || event.chatId === state.current.id)) due.chat = true
+  if (pending) return
   pending = setTimeout(async () => {
-    if (event.botId === 0 || !state.current) {
+    pending = null
+    const { lists, chat: chatChanged } = due
+    due.lists = false
+    due.chat = false
+    if (lists) {
       await loadConfig()
       await loadUsers()
       showHeader()
     }
-    if (state.current && (event.chatId === undefined || event.chatId === state.current.id))
-      await chat.refresh()
+    if (chatChanged) await chat.refresh()
   }, 40)
 }
 

@@ -13,6 +13,7 @@ export class ChatView {
     this.botUsername = ''
     this.snapshot = null
     this.busy = 0
+    this.requests = 0
     this.rendered = false
     this.handlers = {
       fileUrl: api.fileUrl,
@@ -36,6 +37,7 @@ export class ChatView {
 
   close() {
     this.user = null
+    this.requests++ // an answer still on its way belongs to the chat just left
   }
 
   isDeepLink(url) {
@@ -67,13 +69,18 @@ export class ChatView {
 
   async refresh() {
     if (!this.user) return
+    // Answers may arrive out of order (or after switching persona): only the newest request renders.
+    const request = ++this.requests
+    let snapshot
     try {
-      this.snapshot = await api.chat(this.user.id)
-      this.botUsername = this.snapshot.botUsername
+      snapshot = await api.chat(this.user.id)
     } catch (error) {
-      $('subtitle').textContent = error.message
+      if (request === this.requests) $('subtitle').textContent = error.message
       return
     }
+    if (request !== this.requests) return
+    this.snapshot = snapshot
+    this.botUsername = snapshot.botUsername
     this.render()
   }
 
@@ -92,13 +99,9 @@ export class ChatView {
   render() {
     const snap = this.snapshot
     const box = $('messages')
-    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80
-    box.replaceChildren(
-      ...snap.messages.filter((m) => !m.deleted).map((m) => renderMessage(m, this.handlers)),
-    )
-    if (snap.messages.length === 0) box.append(el('div', 'empty', 'No messages yet. Press Start to begin.'))
-    if (atBottom || !this.rendered) box.scrollTop = box.scrollHeight
-    this.rendered = true
+    // Measured before anything changes height: a new reply keyboard shrinks the list, and a chat
+    // that followed the bottom must still show the newest message afterwards.
+    const follow = !this.rendered || box.scrollHeight - box.scrollTop - box.clientHeight < 80
     $('subtitle').textContent = `@${snap.botUsername}`
     $('blocked-banner').hidden = !snap.blocked
     $('input').disabled = snap.blocked
@@ -110,6 +113,23 @@ export class ChatView {
     this.renderReplyKeyboard(snap.replyKeyboard)
     this.renderCommands(snap.commands)
     this.renderTyping()
+    box.replaceChildren(
+      ...snap.messages.filter((m) => !m.deleted).map((m) => renderMessage(m, this.handlers)),
+    )
+    if (snap.messages.length === 0) box.append(this.emptyChat(snap.blocked))
+    if (follow) box.scrollTop = box.scrollHeight
+    this.rendered = true
+  }
+
+  /** A chat without messages: Telegram's Start button, which sends /start. */
+  emptyChat(blocked) {
+    const node = el('div', 'empty', 'No messages yet.')
+    const start = el('button', 'start-button', 'Start')
+    start.type = 'button'
+    start.disabled = blocked
+    start.addEventListener('click', () => this.handlers.sendText('/start'))
+    node.append(start)
+    return node
   }
 
   renderTyping() {
@@ -127,9 +147,10 @@ export class ChatView {
     for (const row of keyboard.keyboard) {
       const line = el('div', 'row')
       for (const button of row) {
-        const label = button.request_contact ? `📱 ${button.text}` : button.text
-        const b = el('button', 'reply-button', label)
+        // Like Telegram, the label is the bot's own text (it often carries its own 📱 already).
+        const b = el('button', 'reply-button', button.text)
         b.type = 'button'
+        if (button.request_contact) b.title = 'Shares your phone number with the bot'
         b.addEventListener('click', () => this.run(() => api.tapText(this.user.id, button.text)))
         line.append(b)
       }

@@ -112,8 +112,14 @@ const time = (date) => new Date(date * 1000).toLocaleTimeString([], { hour: '2-d
 function mediaOf(message, handlers) {
   const nodes = []
   if (message.photo?.length) {
+    const largest = message.photo[message.photo.length - 1]
     const img = el('img', 'photo')
-    img.src = handlers.fileUrl(message.photo[message.photo.length - 1].file_id)
+    img.src = handlers.fileUrl(largest.file_id)
+    // The size is known before the bytes arrive: the chat keeps its scroll position while it loads.
+    if (largest.width && largest.height) {
+      img.width = largest.width
+      img.height = largest.height
+    }
     img.alt = 'photo'
     img.loading = 'lazy'
     img.addEventListener('click', () => window.open(img.src, '_blank', 'noopener'))
