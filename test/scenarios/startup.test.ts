@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config/index.ts'
 import { createLogger } from '../../src/logger.ts'
 import { startFakeTelegram } from '../../src/sandbox/fake-telegram/index.ts'
+import { startSandboxProcess } from '../support/sandbox-process.ts'
 import { createWorld, TEST_PACE, useInfrastructure } from '../support/world.ts'
 
 useInfrastructure()
@@ -65,48 +62,21 @@ describe('start-up', () => {
 
 describe('npm start without a token or a database', () => {
   it('starts the embedded database, the fake Telegram and the sandbox page, and stops cleanly on SIGTERM', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'sandbox-'))
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        BOT_TOKEN: '',
-        MONGODB_URI: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const sandbox = await startSandboxProcess()
+    let exitCode: number | null
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const match = /Sandbox ready: open (http:\/\/\S+) in your browser/.exec(output)
-          if (match?.[1]) {
-            clearInterval(timer)
-            resolve(match[1])
-          }
-        }, 50)
-        void exited.then(() => {
-          clearInterval(timer)
-          reject(new Error(`npm start exited early:\n${output}`))
-        })
-      })
-      const page = await fetch(url)
+      const page = await fetch(sandbox.url)
       expect(page.status).toBe(200)
       expect(await page.text()).toContain('Telegram sandbox')
-      const config = (await (await fetch(`${url}/sandbox/api/config`)).json()) as {
+      const config = (await (await fetch(`${sandbox.url}/sandbox/api/config`)).json()) as {
         result: { ownerIds: number[] }
       }
       expect(config.result.ownerIds).toHaveLength(1)
-      expect(output).toContain('embedded database started')
+      expect(sandbox.output()).toContain('embedded database started')
     } finally {
-      child.kill('SIGTERM')
+      exitCode = await sandbox.stop()
     }
-    expect(await exited).toBe(0)
-    expect(output).toContain('shutting down')
+    expect(exitCode).toBe(0)
+    expect(sandbox.output()).toContain('shutting down')
   })
 })
