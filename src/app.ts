@@ -8,14 +8,14 @@ import type { Connection } from 'mongoose'
 import type { Logger } from 'pino'
 import { registerCommands } from './bot/commands.ts'
 import { showDeskCommands } from './bot/features/staff-commands.ts'
-import type { Context, SessionData } from './bot/context.ts'
+import type { Context } from './bot/context.ts'
 import { createBot, type PaceOptions } from './bot/create-bot.ts'
 import { createI18n, DEFAULT_LANGUAGE } from './bot/i18n/index.ts'
 import type { AppConfig } from './config/index.ts'
 import { connectDatabase } from './db/connection.ts'
 import { createProcessedUpdates } from './db/processed-updates.ts'
 import { createRepositories } from './db/repositories.ts'
-import { createMongoStorage } from './db/session-storage.ts'
+import { createChatStateStore } from './db/session-storage.ts'
 import type { Clock } from './domain/clock.ts'
 import { createLedgerService } from './domain/ledger/ledger-service.ts'
 import { defineExpireRedemptionsJob, scheduleExpireRedemptions } from './jobs/expire-redemptions.ts'
@@ -212,8 +212,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       services,
       logger,
       i18n,
-      sessionStorage: await createMongoStorage<SessionData>(connection, 'sessions'),
-      conversationStorage: await createMongoStorage<unknown>(connection, 'conversations'),
+      chatState: await createChatStateStore(connection),
     })
     await bot.init().catch((error: unknown) => {
       throw new Error(`Telegram did not accept the bot token (getMe failed): ${(error as Error).message}`, {

@@ -13,6 +13,7 @@ import type { UserFromGetMe } from 'grammy/types'
 import type { i18n } from 'i18next'
 import type { Logger } from 'pino'
 import type { AppConfig } from '../config/index.ts'
+import type { ChatStateStore } from '../db/session-storage.ts'
 import type { Services } from '../services.ts'
 import type { Context, SessionData } from './context.ts'
 import { createChangeBirthdayFeature } from './conversations/change-birthday.ts'
@@ -48,7 +49,7 @@ import { unknownFeature } from './features/unknown.ts'
 import { handleBotError } from './handlers/error.ts'
 import { attachDependencies } from './middlewares/attach-dependencies.ts'
 import { i18nMiddleware } from './middlewares/i18n.ts'
-import { ignoreDuplicates } from './middlewares/ignore-duplicates.ts'
+import { chatKeyOf, ignoreDuplicates } from './middlewares/ignore-duplicates.ts'
 import { resolveRole } from './middlewares/role.ts'
 import { pacer, TELEGRAM_PACE, type PaceOptions } from './pace.ts'
 
@@ -63,8 +64,8 @@ export interface BotDependencies {
   services: Services
   logger: Logger
   i18n: i18n
-  sessionStorage: StorageAdapter<SessionData>
-  conversationStorage: StorageAdapter<unknown>
+  /** Sessions, conversations and the duplicate filter of every chat, in one document per chat. */
+  chatState: ChatStateStore
   pace?: PaceOptions
 }
 
@@ -102,15 +103,26 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   bot.api.config.use(htmlByDefault)
 
   // Updates of one chat are handled in order (runner and concurrent webhook requests alike).
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()))
+  bot.use(sequentialize(chatKeyOf))
   bot.use(attachDependencies(deps))
-  bot.use(ignoreDuplicates)
-  bot.use(session({ initial: (): SessionData => ({}), storage: deps.sessionStorage }))
+  bot.use(ignoreDuplicates(deps.chatState))
+  bot.use(
+    session({
+      initial: (): SessionData => ({}),
+      getSessionKey: chatKeyOf,
+      storage: deps.chatState.sessions as StorageAdapter<SessionData>,
+    }),
+  )
   bot.use(i18nMiddleware(deps.i18n))
   bot.use(resolveRole)
   bot.use(
     conversations({
-      storage: { type: 'key', version: 1, adapter: deps.conversationStorage as never },
+      storage: {
+        type: 'key',
+        version: 1,
+        adapter: deps.chatState.conversations as never,
+        getStorageKey: chatKeyOf,
+      },
       // A conversation talks through an Api of its own, without the bot's transformers: give it the
       // retry (429 retry_after, 5xx) and the HTML default. Not the pacer: replayed calls would be
       // paced again on every step of the conversation, though they never reach Telegram.

@@ -40,13 +40,10 @@ export interface RewardsView {
 }
 
 /**
- * The read-only screens of the membership service: balance, rewards, history. `customerOrThrow`
- * refuses unknown and erased customers (CUSTOMER.NOT_FOUND, CUSTOMER.ERASED).
+ * The read-only screens of the membership service: balance, rewards, history. Balance and rewards take
+ * the member the caller has just read (`memberOf`), so a screen costs no second read of the record.
  */
-export function createMembershipViews(
-  deps: MembershipDeps,
-  customerOrThrow: (customerId: string) => Promise<Customer>,
-) {
+export function createMembershipViews(deps: MembershipDeps) {
   const { purchases, ledger, clock, program } = deps
 
   async function spendInWindow(customerId: string): Promise<Money> {
@@ -70,23 +67,27 @@ export function createMembershipViews(
 
   return {
     /** Balance, tier and progress, stamps and points expiring within the warning window. */
-    async balance(customerId: string): Promise<BalanceView> {
-      const customer = await customerOrThrow(customerId)
-      const { balance, expiring } = await ledger.balanceSummary(customerId)
+    async balance(customer: Customer): Promise<BalanceView> {
+      const [{ balance, expiring }, progress] = await Promise.all([
+        ledger.balanceSummary(customer.id),
+        tierProgress(customer),
+      ])
       return {
         mode: program.mode,
         balance,
         expiring,
         tier: tierById(program.tiers, customer.tierId),
-        progress: await tierProgress(customer),
+        progress,
         stamps: stampsOf(customer),
       }
     },
 
     /** What points and stamps buy now and what is close. */
-    async rewards(customerId: string): Promise<RewardsView> {
-      const customer = await customerOrThrow(customerId)
-      const { balance } = await ledger.balanceSummary(customerId)
+    async rewards(customer: Customer): Promise<RewardsView> {
+      const [{ balance }, progress] = await Promise.all([
+        ledger.balanceSummary(customer.id),
+        tierProgress(customer),
+      ])
       const capBp = program.points.redeemCapBp
       const unit = 10 ** program.currency.minorUnits
       // Points are worth one currency unit each; the cap allows `capBp / 10 000` of a purchase.
@@ -97,7 +98,7 @@ export function createMembershipViews(
         redeemCapBp: capBp,
         purchaseToSpendAll: purchaseToSpendAll as Money,
         stamps: stampsOf(customer),
-        progress: await tierProgress(customer),
+        progress,
         birthdayBonus: program.birthday.enabled ? program.birthday.bonusPoints : points(0),
         catalogue: program.mode === 'points' ? catalogueOffers(program.rewards, balance) : [],
       }

@@ -59,7 +59,7 @@ export function createMembershipService(deps: MembershipDeps) {
   }
 
   return {
-    ...createMembershipViews(deps, customerOrThrow),
+    ...createMembershipViews(deps),
 
     /** The member behind a Telegram user, or null while they have not finished joining. */
     async memberOf(telegramId: number): Promise<Customer | null> {

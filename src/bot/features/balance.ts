@@ -11,7 +11,7 @@ export function createBalanceFeature(i18n: i18n): Composer<Context> {
   const composer = new Composer<Context>()
   const feature = composer.chatType('private')
   const show = forMember<Context>(async (ctx, member) => {
-    const view = await ctx.services.membership.balance(member.id)
+    const view = await ctx.services.membership.balance(member)
     const { program } = ctx.config
     const lang = ctx.lang
     const money = (minor: number) =>

@@ -16,7 +16,7 @@ export function createRewardsFeature(i18n: i18n): Composer<Context> {
   const composer = new Composer<Context>()
   const feature = composer.chatType('private')
   const show = forMember<Context>(async (ctx, member) => {
-    const view = await ctx.services.membership.rewards(member.id)
+    const view = await ctx.services.membership.rewards(member)
     const { program } = ctx.config
     const lang = ctx.lang
     const money = (minor: number) =>
