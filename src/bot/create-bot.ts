@@ -31,6 +31,7 @@ import { createNpsFeature } from './features/nps.ts'
 import { createOwnerNpsFeature } from './features/owner-nps.ts'
 import { createOwnerStatsFeature } from './features/owner-stats.ts'
 import { createOwnerSegmentsFeature } from './features/owner-segments.ts'
+import { createBroadcastConversation } from './conversations/broadcast.ts'
 import { createOwnerBroadcastFeature } from './features/owner-broadcast.ts'
 import { createOwnerExportFeature } from './features/owner-export.ts'
 import { createOwnerProgramFeature } from './features/owner-program.ts'
@@ -137,13 +138,15 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createStaffPurchaseConversation(deps.i18n))
   features.use(createStaffRedeemConversation(deps.i18n))
   features.use(createStaffGiftConversation(deps.i18n))
+  // Before the desk too: an owner is at the desk, and a broadcast's photo is not a card to scan.
+  features.use(createBroadcastConversation(deps.i18n))
   features.use(createStaffDeskFeature(deps.i18n))
   features.use(createStaffRedemptionFeature(deps.i18n))
   features.use(createNpsFeature(deps.i18n))
   features.use(createOwnerNpsFeature())
   features.use(createOwnerStatsFeature())
   features.use(createOwnerSegmentsFeature())
-  features.use(createOwnerBroadcastFeature(deps.i18n))
+  features.use(createOwnerBroadcastFeature())
   features.use(createOwnerExportFeature())
   features.use(createOwnerProgramFeature())
   features.use(ownerStaffFeature)

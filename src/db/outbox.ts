@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose'
+import type { LinkButton } from '../domain/link-button.ts'
 import type { MessageCategory } from '../domain/messaging-policy.ts'
 import { isDuplicateKey } from './processed-updates.ts'
 
@@ -12,11 +13,15 @@ export interface OutboxPart {
   readonly vars?: Readonly<Record<string, string | number>>
 }
 
-/** What a queued message says: paragraphs, and optional inline buttons. */
+/** What a queued message says: paragraphs, and optional inline buttons, link buttons and photo. */
 export interface OutboxPayload {
   readonly parts: readonly OutboxPart[]
   /** Inline buttons, one row: label key and callback data (built by the feature's codec). */
   readonly buttons?: readonly { readonly labelKey: string; readonly data: string }[]
+  /** Buttons opening a web page, one per row below `buttons`; labels as written, not i18n keys. */
+  readonly links?: readonly LinkButton[]
+  /** A photo's Telegram file_id: the message goes out as that photo, the paragraphs as its caption. */
+  readonly photo?: string
 }
 
 /** Where a message is: waiting (maybe deferred), being sent by one worker, sent, or never sent. */
@@ -75,6 +80,8 @@ export interface OutboxRepository {
   oldestPromotionalSentSince(customerId: string, since: Date): Promise<Date | null>
   /** Messages of the customer carrying `tag` that were not dropped (queued or sent). */
   withTag(customerId: string, tag: string): Promise<OutboxMessage[]>
+  /** Drops every still pending (due or deferred) message carrying `tag`; how many were dropped. */
+  dropPendingTagged(tag: string, reason: string): Promise<number>
 }
 
 interface OutboxDoc {
@@ -232,6 +239,13 @@ export async function createOutboxRepository(connection: Connection): Promise<Ou
         .sort({ createdAt: 1 })
         .lean<OutboxDoc[]>()
       return docs.map(toMessage)
+    },
+    async dropPendingTagged(tag, reason) {
+      const result = await model.updateMany(
+        { tags: tag, status: 'pending' },
+        { $set: { status: 'dropped', dropReason: reason } },
+      )
+      return result.modifiedCount
     },
   }
 }

@@ -13,12 +13,20 @@ import type { Program } from '../domain/program.ts'
 import { formatDate } from '../bot/i18n/format.ts'
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../bot/i18n/index.ts'
 
+/** An inline button the outbox sends: a callback one, or one opening a web page. */
+export type OutboxInlineButton = { text: string; callback_data: string } | { text: string; url: string }
+
+/** Inline keyboard of a sent message, when it has buttons. */
+type OutboxMarkup = { reply_markup?: { inline_keyboard: OutboxInlineButton[][] } }
+
 /** The part of the bot's api the outbox uses: already paced per chat and overall, 429 retried. */
 export interface OutboxSender {
-  sendMessage(
+  sendMessage(chatId: number, text: string, other?: OutboxMarkup): Promise<{ message_id: number }>
+  /** `photo` is a file_id Telegram already has. */
+  sendPhoto(
     chatId: number,
-    text: string,
-    other?: { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } },
+    photo: string,
+    other?: OutboxMarkup & { caption?: string },
   ): Promise<{ message_id: number }>
 }
 
@@ -40,6 +48,10 @@ export function createLateSender(): LateSender {
     sendMessage(chatId, text, other) {
       if (!bound) throw new Error('the outbox sent before the bot was ready')
       return bound.sendMessage(chatId, text, other)
+    },
+    sendPhoto(chatId, photo, other) {
+      if (!bound) throw new Error('the outbox sent before the bot was ready')
+      return bound.sendPhoto(chatId, photo, other)
     },
   }
 }
@@ -184,7 +196,7 @@ export function createOutboxService(deps: OutboxDeps) {
     }
     const lang = isLanguage(customer.language) ? customer.language : DEFAULT_LANGUAGE
     const t = deps.i18n.getFixedT(lang)
-    const { parts, buttons } = message.payload
+    const { parts, buttons, links, photo } = message.payload
     const text = parts
       .map((part) =>
         t(part.key, {
@@ -194,13 +206,15 @@ export function createOutboxService(deps: OutboxDeps) {
         }),
       )
       .join('\n\n')
-    const inline = buttons?.map((button) => ({ text: t(button.labelKey), callback_data: button.data }))
+    const rows: OutboxInlineButton[][] = [
+      buttons?.map((button) => ({ text: t(button.labelKey), callback_data: button.data })) ?? [],
+      ...(links ?? []).map((link) => [{ text: link.label, url: link.url }]),
+    ].filter((row) => row.length > 0)
+    const markup = rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}
     try {
-      const sent = await deps.sender.sendMessage(
-        customer.chatId,
-        text,
-        inline && inline.length > 0 ? { reply_markup: { inline_keyboard: [inline] } } : {},
-      )
+      const sent = photo
+        ? await deps.sender.sendPhoto(customer.chatId, photo, { caption: text, ...markup })
+        : await deps.sender.sendMessage(customer.chatId, text, markup)
       await outbox.markSent(message.id, clock.now(), sent.message_id)
       return 'sent'
     } catch (error) {
@@ -280,6 +294,14 @@ export function createOutboxService(deps: OutboxDeps) {
     /** Messages of the customer carrying `tag`, queued or sent (not dropped). */
     withTag(customerId: string, tag: string): Promise<OutboxMessage[]> {
       return outbox.withTag(customerId, tag)
+    },
+
+    /**
+     * Withdraws every message carrying `tag` that is still waiting; one being sent right now (or
+     * already sent) is not affected. A worker that listed it as due can no longer claim it.
+     */
+    dropPending(tag: string, reason: string): Promise<number> {
+      return outbox.dropPendingTagged(tag, reason)
     },
   }
 }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
+import { broadcastStop } from '../../src/bot/features/owner-broadcast-views.ts'
 import { OWNER_ID, useInfrastructure, type World } from '../support/world.ts'
-import { createNpsWorld, hireStaff, joinedCustomer, recordPurchase } from './nps-support.ts'
+import {
+  advance,
+  createNpsWorld,
+  eventually,
+  HOUR,
+  hireStaff,
+  joinedCustomer,
+  recordPurchase,
+} from './nps-support.ts'
+import { photosOf, samplePhoto } from './owner-support.ts'
 
 useInfrastructure()
 
@@ -24,6 +34,16 @@ async function seedCustomers(world: World) {
   return { anna: anna.user, boris: boris.user, vera: vera.user }
 }
 
+/** The owner sends the text-only offer to all members: no photo, no button, confirmed. */
+async function sendOfferToEveryone(owner: FakeUser): Promise<void> {
+  await owner.send('/broadcast')
+  await owner.send(OFFER)
+  await owner.tap('⏭ Без фото')
+  await owner.tap('⏭ Без кнопки')
+  await owner.tap('всем участникам')
+  await owner.tap('✅ Отправить')
+}
+
 function copiesOf(user: FakeUser, text: string): number {
   return user.messages().filter((message) => message.text === text).length
 }
@@ -37,6 +57,8 @@ describe('owner broadcasts', () => {
     await owner.tap('📣 Рассылка: новые, без покупок')
     expect(owner.lastText()).toBe('📣 Напишите текст рассылки одним сообщением (до 3500 символов).')
     await owner.send(OFFER)
+    await owner.tap('⏭ Без фото')
+    await owner.tap('⏭ Без кнопки')
     expect(owner.texts().slice(-3)).toEqual([
       'Так клиенты увидят сообщение. Получатели: новые, без покупок — 2 человека.',
       OFFER,
@@ -48,8 +70,12 @@ describe('owner broadcasts', () => {
     expect(report.text).toBe(
       '✅ Рассылка завершена\nПолучателей: 2\nДоставлено: 1\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0',
     )
-    // The progress message became the report: one message, edited.
-    expect(report.edited).toBe(true)
+    // The progress message, with Stop while sending, became the report: nothing is left to stop.
+    expect(report.history[0]).toMatchObject({ text: '⏳ Рассылка идёт: 0 из 2…' })
+    expect(report.history[0]?.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual([
+      '⛔ Остановить рассылку',
+    ])
+    expect(report.reply_markup).toBeUndefined()
     await boris.refresh()
     await vera.refresh()
     await anna.refresh()
@@ -64,6 +90,8 @@ describe('owner broadcasts', () => {
     const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
     await owner.send('/broadcast')
     await owner.send(OFFER)
+    await owner.tap('⏭ Без фото')
+    await owner.tap('⏭ Без кнопки')
     expect(owner.lastText()).toBe('Кому отправить?')
     await owner.tap('всем участникам')
     expect(owner.texts().at(-3)).toBe(
@@ -75,7 +103,7 @@ describe('owner broadcasts', () => {
     expect(owner.lastText()).toContain('Доставлено: 2')
     // A late second run (another worker) queues nothing new.
     const { broadcast } = world.app.services
-    const id = (await world.app.connection.db!.collection('broadcasts').findOne({}))!._id as unknown as string
+    const id = await broadcastId(world)
     const stored = await broadcast.get(id)
     await broadcast.enqueueAll(stored!)
     expect(await broadcast.tally(id)).toEqual({
@@ -84,6 +112,7 @@ describe('owner broadcasts', () => {
       sent: 2,
       skipped: 1,
       unreachable: 0,
+      cancelled: 0,
     })
     for (const user of [anna, boris, vera]) await user.refresh()
     expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([1, 1, 0])
@@ -93,10 +122,7 @@ describe('owner broadcasts', () => {
     const { world } = await createNpsWorld({ start: '2026-03-02T23:00:00+03:00' })
     const { boris } = await seedCustomers(world)
     const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
-    await owner.send('/broadcast')
-    await owner.send(OFFER)
-    await owner.tap('всем участникам')
-    await owner.tap('✅ Отправить')
+    await sendOfferToEveryone(owner)
     const report = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
     expect(report.text).toBe(
       '✅ Рассылка завершена\nПолучателей: 3\nДоставлено: 0\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0\n⏸ Отложено до разрешённого времени (тихие часы, лимит): 2',
@@ -111,11 +137,235 @@ describe('owner broadcasts', () => {
     const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
     await owner.send('/broadcast')
     await owner.send(OFFER)
+    await owner.tap('⏭ Без фото')
+    await owner.tap('⏭ Без кнопки')
     await owner.tap('всем участникам')
     await owner.tap('✖️ Отмена')
     expect(owner.lastText()).toBe('Рассылка отменена.')
     expect(await world.app.connection.db!.collection('broadcasts').countDocuments()).toBe(0)
     await boris.send('/broadcast')
     expect(boris.lastText()).toBe('Эта команда вам недоступна.')
+  })
+})
+
+const MENU = { text: 'Меню', url: 'https://zerno.cafe/menu' }
+const STOP = '⛔ Остановить рассылку'
+
+/** The owner's chat with the bot, in Russian. */
+function ownerOf(world: World): FakeUser {
+  return world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
+}
+
+/** The id of the (only) broadcast stored. */
+async function broadcastId(world: World): Promise<string> {
+  const stored = await world.app.connection.db!.collection('broadcasts').findOne({})
+  return stored!._id as unknown as string
+}
+
+/** The bot's sendPhoto calls to a chat, with reply_markup as an object. */
+function photoCallsTo(world: World, chatId: number) {
+  return world.tg
+    .apiCalls()
+    .filter((call) => call.method === 'sendPhoto' && call.params.chat_id === chatId && call.ok)
+    .map(({ params }) => ({
+      photo: params.photo,
+      caption: params.caption,
+      reply_markup:
+        typeof params.reply_markup === 'string' ? JSON.parse(params.reply_markup) : params.reply_markup,
+    }))
+}
+
+describe('owner broadcasts with a photo and a link button', () => {
+  it('sends the photo with the text as its caption and the button, previewed exactly as customers get it', async () => {
+    const { world } = await createNpsWorld()
+    const { anna, boris, vera } = await seedCustomers(world)
+    const owner = ownerOf(world)
+    await owner.send('/broadcast')
+    await owner.send(OFFER)
+    expect(owner.lastText()).toBe(
+      '🖼 Пришлите фото для рассылки — текст станет подписью к нему (под фото помещается до 1024 символов). Или нажмите «Без фото».',
+    )
+    expect(owner.inlineButtons()).toEqual(['⏭ Без фото', '✖️ Отмена'])
+    await owner.send('фото будет позже')
+    expect(owner.lastText()).toBe('Нужна именно фотография (не файл). Пришлите фото или нажмите «Без фото».')
+    const sent = await owner.sendPhoto(samplePhoto())
+    const fileId = sent.photo!.at(-1)!.file_id
+    expect(owner.lastText()).toBe(
+      '🔗 Добавить кнопку со ссылкой? Пришлите её так: Текст кнопки | https://адрес (текст до 40 символов). Или нажмите «Без кнопки».',
+    )
+    const refusals: [string, string][] = [
+      [
+        'https://zerno.cafe/menu',
+        'Не получилось разобрать кнопку. Пришлите текст и ссылку через черту: Меню | https://example.com. Или нажмите «Без кнопки».',
+      ],
+      [
+        'Меню | zerno.cafe/menu',
+        'Ссылка должна начинаться с http:// или https:// и вести на сайт, например https://example.com. Пришлите кнопку ещё раз или нажмите «Без кнопки».',
+      ],
+      [
+        'Меню | javascript:alert(1)',
+        'Ссылка должна начинаться с http:// или https:// и вести на сайт, например https://example.com. Пришлите кнопку ещё раз или нажмите «Без кнопки».',
+      ],
+      [
+        `${'Очень '.repeat(8)}длинная кнопка | https://zerno.cafe`,
+        'Текст кнопки слишком длинный: не больше 40 символов. Пришлите кнопку ещё раз или нажмите «Без кнопки».',
+      ],
+    ]
+    for (const [typed, answer] of refusals) {
+      await owner.send(typed)
+      expect(owner.lastText()).toBe(answer)
+      expect(owner.inlineButtons()).toEqual(['⏭ Без кнопки', '✖️ Отмена'])
+    }
+    await owner.send(' Меню | https://zerno.cafe/menu ')
+    expect(owner.lastText()).toBe('Кому отправить?')
+    await owner.tap('всем участникам')
+
+    const [intro, preview, question] = owner.messages().slice(-3)
+    expect(intro?.text).toBe('Так клиенты увидят сообщение. Получатели: всем участникам — 3 человека.')
+    expect(preview?.caption).toBe(OFFER)
+    expect(preview?.photo?.at(-1)?.file_id).toBe(fileId)
+    expect(preview?.reply_markup?.inline_keyboard).toEqual([[MENU]])
+    expect(question?.text).toMatch(/^Отправить\?/)
+    await owner.tap('✅ Отправить')
+    const report = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
+    expect(report.text).toContain('Доставлено: 2\nПропущено (отказ от акций): 1')
+
+    for (const user of [anna, boris, vera]) await user.refresh()
+    const received = { caption: OFFER, fileId, buttons: [[MENU]] }
+    expect(photosOf(anna)).toEqual([received])
+    expect(photosOf(boris)).toEqual([received])
+    expect(photosOf(vera)).toEqual([])
+    for (const chatId of [7811, 7812])
+      expect(photoCallsTo(world, chatId)).toEqual([
+        { photo: fileId, caption: OFFER, reply_markup: { inline_keyboard: [[MENU]] } },
+      ])
+  })
+
+  it('refuses a photo under a text too long for a caption and goes on without one', async () => {
+    const { world } = await createNpsWorld()
+    await seedCustomers(world)
+    const owner = ownerOf(world)
+    const long = `${OFFER} ${'Приходите! '.repeat(100)}`.trim()
+    await owner.send('/broadcast')
+    await owner.send(long)
+    await owner.sendPhoto(samplePhoto())
+    expect(owner.lastText()).toBe(
+      `Под фото Telegram разрешает не больше 1024 символов текста, а у вас — ${long.length}. Нажмите «Без фото» или начните заново с /broadcast и текстом покороче.`,
+    )
+    await owner.tap('⏭ Без фото')
+    await owner.tap('⏭ Без кнопки')
+    await owner.tap('всем участникам')
+    const preview = owner.messages().at(-2)
+    expect(preview?.text).toBe(long)
+    expect(preview?.photo).toBeUndefined()
+    await owner.tap('✖️ Отмена')
+    expect(owner.lastText()).toBe('Рассылка отменена.')
+    expect(await world.app.connection.db!.collection('broadcasts').countDocuments()).toBe(0)
+  })
+})
+
+describe('stopping a running broadcast', () => {
+  it('stops mid-way from the progress message: what was sent stays, nobody else gets it', async () => {
+    const { world } = await createNpsWorld()
+    const customers = await Promise.all(
+      [7821, 7822, 7823].map((id, index) =>
+        joinedCustomer(world, { id, first_name: ['Анна', 'Борис', 'Вера'][index]!, language_code: 'ru' }),
+      ),
+    )
+    const owner = ownerOf(world)
+    await owner.send('/broadcast')
+    await owner.send(OFFER)
+    await owner.sendPhoto(samplePhoto())
+    await owner.tap('⏭ Без кнопки')
+    await owner.tap('всем участникам')
+    await owner.tap('✅ Отправить')
+    // Telegram makes the bot wait with the first photo: the broadcast is mid-way.
+    world.tg.failNext('sendPhoto', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 8',
+      retry_after: 8,
+    })
+    await eventually(
+      async () => world.tg.apiCalls().some((call) => call.method === 'sendPhoto' && call.status === 429),
+      30_000,
+    )
+    const progress = owner.lastMessage()!
+    const stop = progress.reply_markup!.inline_keyboard[0]![0]!
+    expect(stop.text).toBe(STOP)
+    await owner.tap(STOP)
+    expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка остановлена: оставшиеся сообщения не уйдут.')
+
+    const report = await owner.waitFor(/Рассылка остановлена/, REPORT_WAIT)
+    expect(report.message_id).toBe(progress.message_id)
+    expect(report.text).toBe(
+      '⛔ Рассылка остановлена\nПолучателей: 3\nДоставлено: 1\nПропущено (отказ от акций): 0\nНедоступны (бот заблокирован): 0\nНе отправлено из-за остановки: 2',
+    )
+    expect(report.reply_markup).toBeUndefined()
+    for (const { user } of customers) await user.refresh()
+    expect(customers.map(({ user }) => photosOf(user).length).sort()).toEqual([0, 0, 1])
+    // The button pressed again (replayed): nothing more happens.
+    await owner.tapData((stop as { callback_data: string }).callback_data, { messageId: progress.message_id })
+    expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка уже остановлена.')
+    expect(await world.app.services.broadcast.tally(await broadcastId(world))).toMatchObject({
+      sent: 1,
+      cancelled: 2,
+    })
+  })
+
+  it('stops the messages waiting for the morning, refuses a customer, and stays stopped after a restart', async () => {
+    const { world, clock } = await createNpsWorld({ start: '2026-03-02T23:00:00+03:00' })
+    const { anna, boris, vera } = await seedCustomers(world)
+    const owner = ownerOf(world)
+    await sendOfferToEveryone(owner)
+    const report = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
+    expect(report.text).toContain('⏸ Отложено до разрешённого времени (тихие часы, лимит): 2')
+    // Two messages still wait for the morning: the report keeps Stop.
+    const stop = report.reply_markup!.inline_keyboard[0]![0]! as { text: string; callback_data: string }
+    expect(stop.text).toBe(STOP)
+    const id = await broadcastId(world)
+
+    // Борис replays the owner's button in his own chat: refused, nothing stops.
+    await boris.tapData(stop.callback_data)
+    expect(boris.callbackAnswers().at(-1)?.text).toBe('Эта команда вам недоступна.')
+    expect(await world.app.services.broadcast.get(id)).toMatchObject({ status: 'done' })
+
+    await owner.tap(STOP)
+    expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка остановлена: оставшиеся сообщения не уйдут.')
+    await world.restart()
+    const stopped = await owner.waitFor(/Рассылка остановлена/, REPORT_WAIT)
+    expect(stopped.message_id).toBe(report.message_id)
+    expect(stopped.text).toBe(
+      '⛔ Рассылка остановлена\nПолучателей: 3\nДоставлено: 0\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0\nНе отправлено из-за остановки: 2',
+    )
+
+    // The morning comes: nothing of the stopped broadcast is sent or queued again.
+    await advance(world, clock, 13 * HOUR)
+    const { broadcast, outbox } = world.app.services
+    await outbox.dispatchDue()
+    expect(await broadcast.follow(id)).toBeNull()
+    expect(await broadcast.tally(id)).toEqual({
+      pending: 0,
+      deferred: 0,
+      sent: 0,
+      skipped: 1,
+      unreachable: 0,
+      cancelled: 2,
+    })
+    for (const user of [anna, boris, vera]) await user.refresh()
+    expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([0, 0, 0])
+    await owner.tapData(stop.callback_data, { messageId: report.message_id })
+    expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка уже остановлена.')
+  })
+
+  it('says there is nothing to stop once every message went out', async () => {
+    const { world } = await createNpsWorld()
+    await seedCustomers(world)
+    const owner = ownerOf(world)
+    await sendOfferToEveryone(owner)
+    const progress = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
+    await owner.tapData(broadcastStop.encode(await broadcastId(world)), { messageId: progress.message_id })
+    expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка уже завершена — останавливать нечего.')
+    await owner.tapData('bstop.1:0123456789abcdef', { messageId: progress.message_id })
+    expect(owner.callbackAnswers().at(-1)?.text).toBe('Эта кнопка уже не действует.')
   })
 })

@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs'
 import { expect } from 'vitest'
 import { money } from '../../src/domain/money.ts'
 import { points } from '../../src/domain/points.ts'
@@ -69,4 +70,23 @@ export async function expectChartPhoto(user: FakeUser, message: ChatMessage): Pr
   expect(png.length).toBeLessThan(500_000)
   expect(png.readUInt32BE(16)).toBe(1080)
   expect(png.readUInt32BE(20)).toBe(720)
+}
+
+/** A small PNG photo (a flat coffee-brown 320x200 picture), as an owner would send for a broadcast. */
+export function samplePhoto(): Buffer {
+  const image = new PNG({ width: 320, height: 200 })
+  for (let i = 0; i < image.data.length; i += 4) image.data.set([0x6f, 0x4e, 0x37, 0xff], i)
+  return PNG.sync.write(image)
+}
+
+/** The bot's photo messages in a chat: caption, file and inline buttons as the customer sees them. */
+export function photosOf(user: FakeUser) {
+  return user
+    .messages()
+    .filter((message) => message.photo !== undefined)
+    .map((message) => ({
+      caption: message.caption,
+      fileId: message.photo!.at(-1)!.file_id,
+      buttons: message.reply_markup?.inline_keyboard ?? [],
+    }))
 }
