@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
 import { broadcastStop } from '../../src/bot/features/owner-broadcast-views.ts'
+import { OUTBOX_DISPATCH_JOB } from '../../src/jobs/outbox-dispatch.ts'
 import { OWNER_ID, useInfrastructure, type World } from '../support/world.ts'
 import {
   advance,
@@ -31,7 +32,7 @@ async function seedCustomers(world: World) {
   const boris = await joinedCustomer(world, { id: 7812, first_name: 'Борис', language_code: 'ru' })
   const vera = await joinedCustomer(world, { id: 7813, first_name: 'Вера', language_code: 'ru' })
   await world.app.services.membership.setConsent(vera.id, 'promotions', false)
-  return { anna: anna.user, boris: boris.user, vera: vera.user }
+  return { anna: anna.user, annaId: anna.id, boris: boris.user, vera: vera.user }
 }
 
 /** The owner sends the text-only offer to all members: no photo, no button, confirmed. */
@@ -265,13 +266,11 @@ describe('owner broadcasts with a photo and a link button', () => {
 })
 
 describe('stopping a running broadcast', () => {
-  it('stops mid-way from the progress message: what was sent stays, nobody else gets it', async () => {
+  it('is stopped from its progress message while queued: nobody gets it, and Stop again changes nothing', async () => {
     const { world } = await createNpsWorld()
-    const customers = await Promise.all(
-      [7821, 7822, 7823].map((id, index) =>
-        joinedCustomer(world, { id, first_name: ['Анна', 'Борис', 'Вера'][index]!, language_code: 'ru' }),
-      ),
-    )
+    const { anna, boris, vera } = await seedCustomers(world)
+    // The outbox worker is busy elsewhere: the broadcast gets queued but nothing goes out yet.
+    await world.app.scheduler.disable({ name: OUTBOX_DISPATCH_JOB })
     const owner = ownerOf(world)
     await owner.send('/broadcast')
     await owner.send(OFFER)
@@ -279,47 +278,49 @@ describe('stopping a running broadcast', () => {
     await owner.tap('⏭ Без кнопки')
     await owner.tap('всем участникам')
     await owner.tap('✅ Отправить')
-    // Telegram makes the bot wait with the first photo: the broadcast is mid-way.
-    world.tg.failNext('sendPhoto', {
-      error_code: 429,
-      description: 'Too Many Requests: retry after 8',
-      retry_after: 8,
-    })
-    await eventually(
-      async () => world.tg.apiCalls().some((call) => call.method === 'sendPhoto' && call.status === 429),
-      30_000,
-    )
+    const id = await broadcastId(world)
+    const { broadcast, outbox } = world.app.services
+    await eventually(async () => (await broadcast.tally(id)).pending === 3)
     const progress = owner.lastMessage()!
-    const stop = progress.reply_markup!.inline_keyboard[0]![0]!
-    expect(stop.text).toBe(STOP)
+    expect(progress.text).toMatch(/^⏳ Рассылка идёт: 0 из 3…/)
     await owner.tap(STOP)
     expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка остановлена: оставшиеся сообщения не уйдут.')
 
     const report = await owner.waitFor(/Рассылка остановлена/, REPORT_WAIT)
     expect(report.message_id).toBe(progress.message_id)
     expect(report.text).toBe(
-      '⛔ Рассылка остановлена\nПолучателей: 3\nДоставлено: 1\nПропущено (отказ от акций): 0\nНедоступны (бот заблокирован): 0\nНе отправлено из-за остановки: 2',
+      '⛔ Рассылка остановлена\nПолучателей: 3\nДоставлено: 0\nПропущено (отказ от акций): 0\nНедоступны (бот заблокирован): 0\nНе отправлено из-за остановки: 3',
     )
     expect(report.reply_markup).toBeUndefined()
-    for (const { user } of customers) await user.refresh()
-    expect(customers.map(({ user }) => photosOf(user).length).sort()).toEqual([0, 0, 1])
+    await world.app.scheduler.enable({ name: OUTBOX_DISPATCH_JOB })
+    await outbox.dispatchDue()
+    for (const user of [anna, boris, vera]) await user.refresh()
+    expect([photosOf(anna), photosOf(boris), photosOf(vera)]).toEqual([[], [], []])
     // The button pressed again (replayed): nothing more happens.
-    await owner.tapData((stop as { callback_data: string }).callback_data, { messageId: progress.message_id })
+    await owner.tapData(broadcastStop.encode(id), { messageId: progress.message_id })
     expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка уже остановлена.')
-    expect(await world.app.services.broadcast.tally(await broadcastId(world))).toMatchObject({
-      sent: 1,
-      cancelled: 2,
-    })
+    expect(await broadcast.tally(id)).toMatchObject({ pending: 0, sent: 0, cancelled: 3 })
   })
 
-  it('stops the messages waiting for the morning, refuses a customer, and stays stopped after a restart', async () => {
-    const { world, clock } = await createNpsWorld({ start: '2026-03-02T23:00:00+03:00' })
-    const { anna, boris, vera } = await seedCustomers(world)
+  it('stops the messages still held back while the others stay delivered; a customer cannot; a restart changes nothing', async () => {
+    const { world, clock } = await createNpsWorld({ extraYaml: 'messaging:\n  promoCapPer30Days: 1\n' })
+    const { anna, annaId, boris, vera } = await seedCustomers(world)
+    // Анна already got this month's one promotion: the broadcast waits for her cap to free up.
+    const { broadcast, outbox } = world.app.services
+    await outbox.enqueue({
+      customerId: annaId,
+      category: 'promotion',
+      key: 'promo:earlier',
+      payload: { parts: [{ key: 'owner_broadcast.message', vars: { text: 'Вчерашняя акция' } }] },
+    })
+    await outbox.dispatchDue()
     const owner = ownerOf(world)
     await sendOfferToEveryone(owner)
     const report = await owner.waitFor(/Рассылка завершена/, REPORT_WAIT)
-    expect(report.text).toContain('⏸ Отложено до разрешённого времени (тихие часы, лимит): 2')
-    // Two messages still wait for the morning: the report keeps Stop.
+    expect(report.text).toBe(
+      '✅ Рассылка завершена\nПолучателей: 3\nДоставлено: 1\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0\n⏸ Отложено до разрешённого времени (тихие часы, лимит): 1',
+    )
+    // A message still waits: the report keeps Stop.
     const stop = report.reply_markup!.inline_keyboard[0]![0]! as { text: string; callback_data: string }
     expect(stop.text).toBe(STOP)
     const id = await broadcastId(world)
@@ -327,7 +328,7 @@ describe('stopping a running broadcast', () => {
     // Борис replays the owner's button in his own chat: refused, nothing stops.
     await boris.tapData(stop.callback_data)
     expect(boris.callbackAnswers().at(-1)?.text).toBe('Эта команда вам недоступна.')
-    expect(await world.app.services.broadcast.get(id)).toMatchObject({ status: 'done' })
+    expect(await broadcast.get(id)).toMatchObject({ status: 'done' })
 
     await owner.tap(STOP)
     expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка остановлена: оставшиеся сообщения не уйдут.')
@@ -335,24 +336,23 @@ describe('stopping a running broadcast', () => {
     const stopped = await owner.waitFor(/Рассылка остановлена/, REPORT_WAIT)
     expect(stopped.message_id).toBe(report.message_id)
     expect(stopped.text).toBe(
-      '⛔ Рассылка остановлена\nПолучателей: 3\nДоставлено: 0\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0\nНе отправлено из-за остановки: 2',
+      '⛔ Рассылка остановлена\nПолучателей: 3\nДоставлено: 1\nПропущено (отказ от акций): 1\nНедоступны (бот заблокирован): 0\nНе отправлено из-за остановки: 1',
     )
 
-    // The morning comes: nothing of the stopped broadcast is sent or queued again.
-    await advance(world, clock, 13 * HOUR)
-    const { broadcast, outbox } = world.app.services
-    await outbox.dispatchDue()
-    expect(await broadcast.follow(id)).toBeNull()
-    expect(await broadcast.tally(id)).toEqual({
+    // A month later Анна's cap is free: nothing of the stopped broadcast is sent or queued again.
+    await advance(world, clock, 31 * 24 * HOUR)
+    await world.app.services.outbox.dispatchDue()
+    expect(await world.app.services.broadcast.follow(id)).toBeNull()
+    expect(await world.app.services.broadcast.tally(id)).toEqual({
       pending: 0,
       deferred: 0,
-      sent: 0,
+      sent: 1,
       skipped: 1,
       unreachable: 0,
-      cancelled: 2,
+      cancelled: 1,
     })
     for (const user of [anna, boris, vera]) await user.refresh()
-    expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([0, 0, 0])
+    expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([0, 1, 0])
     await owner.tapData(stop.callback_data, { messageId: report.message_id })
     expect(owner.callbackAnswers().at(-1)?.text).toBe('Рассылка уже остановлена.')
   })
