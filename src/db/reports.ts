@@ -1,4 +1,4 @@
-import type { Connection, Document } from 'mongoose'
+import { Types, type Connection, type Document } from 'mongoose'
 import type { Birthday } from '../domain/birthday.ts'
 
 /**
@@ -48,12 +48,17 @@ export interface OpenDetractorComment {
 export interface ReportQueries {
   /** Activity per local day for instants in [from, to). */
   activityByDay(from: Date, to: Date, timeZone: string): Promise<DayActivity[]>
-  /** Outstanding points (the sum of every ledger delta) before `at`. */
+  /** Outstanding points (the sum of every ledger delta) before `at`; reads the cached balances. */
   liabilityBefore(at: Date): Promise<number>
   /** Members (joined, not erased) whose birthday is on this day and month. */
   birthdaysOn(day: Pick<Birthday, 'day' | 'month'>): Promise<number>
   /** Every member (joined, not erased) with their purchase instants and latest NPS score. */
   segmentInputs(): Promise<SegmentInput[]>
+  /**
+   * Members whose latest (non-voided) purchase was made after `after` and not after `until`: the
+   * digest's "lapsed" count, reading only the purchases since `after` instead of every member's.
+   */
+  lastPurchaseBetween(after: Date, until: Date): Promise<number>
   /** The newest detractor comments without an owner's reply, newest first. */
   openDetractorComments(limit: number): Promise<OpenDetractorComment[]>
 }
@@ -90,8 +95,8 @@ function emptyDay(day: string): {
 }
 
 /**
- * The report aggregations over `customers`, `purchases`, `ledger_entries`, `nps_surveys` and
- * `nps_feedback`. Days are grouped with `$dateToString` in the program's time zone, so a purchase
+ * The report aggregations over `customers`, `purchases`, `ledger_entries`, `ledger_balances`,
+ * `nps_surveys` and `nps_feedback`. Days are grouped with `$dateToString` in the program's time zone, so a purchase
  * at 23:30 Moscow time counts on that Moscow day. Adds the time indexes the ranges need.
  */
 export async function createReportQueries(connection: Connection): Promise<ReportQueries> {
@@ -100,6 +105,7 @@ export async function createReportQueries(connection: Connection): Promise<Repor
   const customers = db.collection('customers')
   const purchases = db.collection('purchases')
   const ledger = db.collection('ledger_entries')
+  const balances = db.collection('ledger_balances')
   const surveys = db.collection('nps_surveys')
   const feedback = db.collection('nps_feedback')
   await ledger.createIndex({ createdAt: 1 })
@@ -202,13 +208,15 @@ export async function createReportQueries(connection: Connection): Promise<Repor
     },
 
     async liabilityBefore(at) {
-      const [row] = await ledger
-        .aggregate<Row>([
-          { $match: { createdAt: { $lt: at } } },
-          { $group: { _id: null, total: { $sum: '$delta' } } },
-        ])
-        .toArray()
-      return Number(row?.total ?? 0)
+      // Every customer's cached balance is the sum of their entries: the points outstanding now,
+      // less what moved since `at`, reads one document per customer and the recent entries
+      // instead of the whole ledger (a million entries took seconds).
+      const sum = (field: string) => ({ $group: { _id: null, total: { $sum: field } } })
+      const [[now], [since]] = await Promise.all([
+        balances.aggregate<Row>([sum('$balance')]).toArray(),
+        ledger.aggregate<Row>([{ $match: { createdAt: { $gte: at } } }, sum('$delta')]).toArray(),
+      ])
+      return Number(now?.total ?? 0) - Number(since?.total ?? 0)
     },
 
     birthdaysOn: ({ day, month }) =>
@@ -241,6 +249,19 @@ export async function createReportQueries(connection: Connection): Promise<Repor
           latestScore: scoreOf.get(customerId) ?? null,
         }
       })
+    },
+
+    async lastPurchaseBetween(after, until) {
+      const rows = await purchases
+        .aggregate<Row>([
+          { $match: { createdAt: { $gt: after }, voidedAt: null } },
+          { $group: { _id: '$customerId', last: { $max: '$createdAt' } } },
+          { $match: { last: { $lte: until } } },
+          { $project: { _id: 1 } },
+        ])
+        .toArray()
+      const ids = rows.map((row) => String(row._id)).filter((id) => /^[0-9a-f]{24}$/.test(id))
+      return customers.countDocuments({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, ...member })
     },
 
     async openDetractorComments(limit) {

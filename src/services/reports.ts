@@ -1,5 +1,5 @@
 import { addLocalDays, atLocalTime, localDate, localDateKey, type LocalDate } from '../domain/calendar.ts'
-import type { Clock } from '../domain/clock.ts'
+import { DAY_MS, type Clock } from '../domain/clock.ts'
 import { money, type Money } from '../domain/money.ts'
 import { npsCategory, npsOf, type NpsSummary } from '../domain/nps.ts'
 import type { Program } from '../domain/program.ts'
@@ -252,9 +252,14 @@ export function createReportService(deps: ReportServiceDeps): ReportService {
       const last = days.at(-1)!
       const before = days.at(-2)!
       const week = days.slice(-9, -2).map(one)
-      const [birthdaysToday, segments, comments] = await Promise.all([
+      // "Lapsed" as lifecycleStage has it: the last purchase at least lapsedDays ago, less than churnedDays.
+      const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS)
+      const [birthdaysToday, lapsedCustomers, comments] = await Promise.all([
         queries.birthdaysOn(today),
-        segmentsNow(),
+        queries.lastPurchaseBetween(
+          daysAgo(program.segments.churnedDays),
+          daysAgo(program.segments.lapsedDays),
+        ),
         queries.openDetractorComments(DIGEST_COMMENTS),
       ])
       const activity = last.activity
@@ -271,7 +276,7 @@ export function createReportService(deps: ReportServiceDeps): ReportService {
           activity.pointsExpired === 0 &&
           activity.promoters + activity.passives + activity.detractors === 0,
         birthdaysToday,
-        lapsedCustomers: segments.filter((entry) => entry.segment.stage === 'lapsed').length,
+        lapsedCustomers,
         comments,
         chart: chartOf(days),
       }

@@ -83,6 +83,11 @@ describe('report aggregations', () => {
       { customerId: 'a', delta: -15, kind: 'reversal', createdAt: at('11:30:00') },
       { customerId: 'b', delta: -20, kind: 'expiry', createdAt: at('23:59:00') },
     ])
+    // The cached balances the ledger keeps with every entry (src/db/ledger.ts).
+    await t.db.collection<{ _id: string; balance: number }>('ledger_balances').insertMany([
+      { _id: 'a', balance: 60 },
+      { _id: 'b', balance: -20 },
+    ])
     const [day] = await reports.activityByDay(at('00:00:00'), new Date('2026-04-02T00:00:00+03:00'), MOSCOW)
     expect(day).toMatchObject({
       day: '2026-04-01',
@@ -92,5 +97,43 @@ describe('report aggregations', () => {
       pointsNet: 40,
     })
     expect(await reports.liabilityBefore(at('11:00:00'))).toBe(115)
+  })
+  it('should count members whose latest purchase falls in a span, leaving out voided purchases and erased members', async () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 5, n, 12))
+    const member = (erasedAt: Date | null = null) => ({
+      _id: new mongoose.Types.ObjectId(),
+      joinedAt: day(1),
+      erasedAt,
+    })
+    const [lapsed, recent, erased, voidedOnly, older] = [
+      member(),
+      member(),
+      member(day(2)),
+      member(),
+      member(),
+    ]
+    await t.db.collection('customers').insertMany([lapsed, recent, erased, voidedOnly, older])
+    const bought = (customer: { _id: mongoose.Types.ObjectId }, n: number, voidedAt: Date | null = null) => ({
+      _id: `last-${customer._id.toHexString()}-${n}` as never,
+      customerId: customer._id.toHexString(),
+      amount: 10_000,
+      createdAt: day(n),
+      voidedAt,
+    })
+    await t.db
+      .collection('purchases')
+      .insertMany([
+        bought(lapsed, 10),
+        bought(lapsed, 12),
+        bought(recent, 12),
+        bought(recent, 25),
+        bought(erased, 12),
+        bought(voidedOnly, 12, day(13)),
+        bought(older, 3),
+      ])
+    expect(await reports.lastPurchaseBetween(day(5), day(20))).toBe(1)
+    expect(await reports.lastPurchaseBetween(day(5), day(12))).toBe(1)
+    expect(await reports.lastPurchaseBetween(day(12), day(20))).toBe(0)
+    expect(await reports.lastPurchaseBetween(day(1), day(30))).toBe(3)
   })
 })

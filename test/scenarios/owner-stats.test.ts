@@ -205,5 +205,7 @@ describe('/segments for owners', () => {
       '📣 Рассылка: нет лояльности',
       '📣 Рассылка всем',
     ])
+    // The morning digest counts the same lapsed member.
+    expect((await world.app.services.reports.digest()).lapsedCustomers).toBe(1)
   })
 })
