@@ -67,6 +67,30 @@ describe('aggregation', () => {
     ])
   })
 
+  it('shows local times on both sides of a daylight-saving change in the middle of a UTC hour', async () => {
+    // Newfoundland springs forward at 02:00 local (-03:30), which is 05:30 UTC.
+    const instants = [
+      '2026-03-08T05:00:00Z',
+      '2026-03-08T05:29:59Z',
+      '2026-03-08T05:30:00Z',
+      '2026-03-08T05:59:00Z',
+    ]
+    const clocks = t.db.collection('clocks')
+    await clocks.insertMany(instants.map((at, i) => ({ i, at: new Date(at) })))
+    const rows = await clocks
+      .aggregate([
+        { $sort: { i: 1 } },
+        {
+          $project: {
+            _id: 0,
+            local: { $dateToString: { format: '%H:%M:%S', date: '$at', timezone: 'America/St_Johns' } },
+          },
+        },
+      ])
+      .toArray()
+    expect(rows.map((row) => row.local)).toEqual(['01:30:00', '01:59:59', '03:00:00', '03:29:00'])
+  })
+
   it('supports the common stages', async () => {
     const visits = t.db.collection('visits')
     const unwound = await visits
