@@ -1,7 +1,10 @@
 /**
  * Group commit: appended frames are queued, and a single flush loop writes everything queued with
- * one writev and one datasync, so concurrent appenders share an fsync. Barriers (log switches,
- * close) run in queue order between batches. Acknowledgements follow queue order.
+ * one writev and one datasync, so concurrent appenders share an fsync. A batch starts as soon as
+ * the previous one is durable, never after a fixed delay: what queued during one fsync is the next
+ * batch, so batches grow by themselves when appenders are many and a lone appender never waits.
+ * Barriers (log switches, close) run in queue order between batches. Acknowledgements follow
+ * queue order.
  */
 
 /** Where batches go: writes the frames at the end of the current log and makes them durable (fsync). */
@@ -28,20 +31,12 @@ export class GroupCommitter {
   private head = 0
   private running = false
   private failure: Error | undefined
-  /** Frames in the last batch: the concurrency we expect to gather again. */
-  private lastBatchFrames = 0
-  private queuedFrames = 0
-  private wakeGatherer: (() => void) | undefined
 
   /**
    * @param sink receives batches; an error from it fails the batch and every later item for good
    *   (after a failed write or fsync the file's durable content is unknown).
-   * @param groupCommitMs how long a batch may wait for as many frames as the previous batch had, ms.
    */
-  constructor(
-    private readonly sink: BatchSink,
-    private readonly groupCommitMs: number,
-  ) {}
+  constructor(private readonly sink: BatchSink) {}
 
   /** The error that stopped the committer, if any. */
   get failed(): Error | undefined {
@@ -61,14 +56,7 @@ export class GroupCommitter {
   private push(make: (resolve: () => void, reject: (error: Error) => void) => Item): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     return new Promise<void>((resolve, reject) => {
-      const item = make(resolve, reject)
-      this.queue.push(item)
-      if (item.kind === 'frame') {
-        this.queuedFrames++
-        if (this.wakeGatherer && this.queuedFrames >= this.lastBatchFrames) this.wakeGatherer()
-      } else if (this.wakeGatherer) {
-        this.wakeGatherer()
-      }
+      this.queue.push(make(resolve, reject))
       if (!this.running) {
         this.running = true
         void this.run()
@@ -81,7 +69,6 @@ export class GroupCommitter {
       // Let the appends made in the current tick join the first batch.
       await new Promise<void>((resolve) => setImmediate(resolve))
       while (this.head < this.queue.length && !this.failure) {
-        await this.gather()
         const item = this.queue[this.head]!
         if (item.kind === 'barrier') {
           this.head++
@@ -105,23 +92,6 @@ export class GroupCommitter {
     if (this.head < this.queue.length) this.rejectRest()
   }
 
-  /** When the previous batch was shared, waits up to groupCommitMs for as many frames to queue. */
-  private async gather(): Promise<void> {
-    if (this.groupCommitMs <= 0 || this.lastBatchFrames <= 1) return
-    if (this.queuedFrames >= this.lastBatchFrames || this.queue[this.head]?.kind === 'barrier') return
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeGatherer = undefined
-        resolve()
-      }, this.groupCommitMs)
-      this.wakeGatherer = () => {
-        clearTimeout(timer)
-        this.wakeGatherer = undefined
-        resolve()
-      }
-    })
-  }
-
   private async flushBatch(): Promise<void> {
     const batch: Extract<Item, { kind: 'frame' }>[] = []
     let bytes = 0
@@ -132,8 +102,6 @@ export class GroupCommitter {
       bytes += item.frame.length
       this.head++
     }
-    this.queuedFrames -= batch.length
-    this.lastBatchFrames = batch.length
     try {
       await this.sink.writeDurably(
         batch.map((item) => item.frame),
@@ -155,7 +123,6 @@ export class GroupCommitter {
   private rejectRest(): void {
     const error = this.failure ?? new Error('journal: group committer stopped')
     while (this.head < this.queue.length) this.queue[this.head++]!.reject(error)
-    this.queuedFrames = 0
     this.compactQueue()
   }
 

@@ -11,12 +11,6 @@ export { MAX_RECORD_BYTES } from './format.ts'
 /** Tuning of a journal; every field is optional. */
 export interface JournalOptions {
   /**
-   * Max time a record waits for a group fsync, ms; default 2. Only used when the previous batch
-   * was shared by several appends: the next batch then waits up to this long for as many appends
-   * to arrive before writing. A lone appender never waits. 0 disables waiting.
-   */
-  groupCommitMs?: number
-  /**
    * Compact when the log exceeds this many bytes and is this many times larger than the last
    * snapshot; defaults 64 MiB and 2. The journal cannot build a snapshot itself, so it only
    * reports the decision through {@link Journal.shouldCompact}; the owner calls compact().

@@ -36,7 +36,6 @@ export interface JournalState {
   active: ActiveLog
   logBytes: number
   snapshotBytes: number
-  groupCommitMs: number
   compactThresholdBytes: number
   compactRatio: number
 }
@@ -75,10 +74,9 @@ export class JournalImpl implements Journal {
     this.compactThresholdBytes = state.compactThresholdBytes
     this.compactRatio = state.compactRatio
     this.nextGen = Math.max(state.active.gen, state.snapshotGen ?? 0, ...state.logGens) + 1
-    this.committer = new GroupCommitter(
-      { writeDurably: (frames, bytes) => this.writeDurably(frames, bytes) },
-      state.groupCommitMs,
-    )
+    this.committer = new GroupCommitter({
+      writeDurably: (frames, bytes) => this.writeDurably(frames, bytes),
+    })
   }
 
   get logBytes(): number {

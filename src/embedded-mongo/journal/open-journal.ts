@@ -19,8 +19,6 @@ import { JournalImpl } from './journal.ts'
 import { classify, fsyncDir, logFileName, snapshotFileName, writeFileDurably } from './layout.ts'
 import { acquireDirLock } from './lock-file.ts'
 
-/** Default of {@link JournalOptions.groupCommitMs}, ms. */
-export const DEFAULT_GROUP_COMMIT_MS = 2
 /** Default of {@link JournalOptions.compactThresholdBytes}: 64 MiB. */
 export const DEFAULT_COMPACT_THRESHOLD_BYTES = 64 * 1024 * 1024
 /** Default of {@link JournalOptions.compactRatio}. */
@@ -109,7 +107,6 @@ export async function openJournal(dir: string, options: JournalOptions = {}): Pr
       active: { handle, gen: activeGen },
       logBytes,
       snapshotBytes,
-      groupCommitMs: options.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
       compactThresholdBytes: options.compactThresholdBytes ?? DEFAULT_COMPACT_THRESHOLD_BYTES,
       compactRatio: options.compactRatio ?? DEFAULT_COMPACT_RATIO,
     })

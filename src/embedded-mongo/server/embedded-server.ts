@@ -26,7 +26,6 @@ export interface ServerOptions {
   cursorTimeoutMs?: number
   transactionLifetimeMs?: number
   replSetName?: string
-  groupCommitMs?: number
   journalCompactThresholdBytes?: number
 }
 
@@ -78,7 +77,6 @@ export class EmbeddedServer {
     if (options.dbpath) {
       journal = await openJournal(options.dbpath, {
         logger,
-        ...(options.groupCommitMs !== undefined ? { groupCommitMs: options.groupCommitMs } : {}),
         ...(options.journalCompactThresholdBytes !== undefined
           ? { compactThresholdBytes: options.journalCompactThresholdBytes }
           : {}),
