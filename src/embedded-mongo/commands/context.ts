@@ -40,8 +40,11 @@ export interface ServerState {
   isStopping(): boolean
   connectionCount(): number
   log(line: string): void
-  /** Makes a unit durable (journal append + fsync); resolves immediately in memory mode. */
-  commit(unit: WriteUnit): Promise<void>
+  /**
+   * Makes a unit durable (journal append + fsync) and resolves then; null when there is nothing
+   * to wait for (in memory, or no changes), so such a command can reply without yielding.
+   */
+  commit(unit: WriteUnit): Promise<void> | null
   /** False after a journal failure: write commands are then refused before they change anything. */
   writable(): boolean
 }

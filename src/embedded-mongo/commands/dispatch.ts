@@ -90,13 +90,17 @@ export function sessionOf(ctx: CommandContext): SessionInfo {
     : { session: null, txnNumber: null }
 }
 
-/** Runs one command and returns its reply document (errors become `{ok: 0, ...}` replies). */
-export async function runCommand(
+/**
+ * Runs one command and returns its reply document (errors become `{ok: 0, ...}` replies). The
+ * reply comes back synchronously unless the handler is asynchronous or the changes have to reach
+ * the journal first, so most commands cost no promise at all.
+ */
+export function runCommand(
   state: ServerState,
   body: Doc,
   db: string,
   conn: ConnectionInfo,
-): Promise<Doc> {
+): Doc | Promise<Doc> {
   const name = Object.keys(body)[0]
   if (name === undefined) return new MongoCommandError(ErrorCode.FailedToParse, 'empty command').toReply()
   const handler = handlers.get(name)
@@ -133,25 +137,60 @@ export async function runCommand(
       return session.lastWrite.reply
     const unit = new WriteUnit()
     const ctx = new Context(state, db, body, conn, unit, txn, lsidKey, session, txnNumber)
-    let reply = handler(ctx)
-    if (reply instanceof Promise) reply = await reply
-    if (unit.ops.length > 0) await state.commit(unit)
-    if (txn && (reply.writeErrors as unknown[] | undefined)?.length) txn.abort()
-    if (retryable && session && txnNumber !== null) session.lastWrite = { txnNumber, reply }
-    return reply
+    const done: Finish = { state, name, txn, retried: retryable ? session : null, txnNumber }
+    const reply = handler(ctx)
+    if (reply instanceof Promise) return settleAsync(done, reply, unit)
+    const durable = state.commit(unit)
+    return durable
+      ? settleAsync(
+          done,
+          durable.then(() => reply),
+        )
+      : finish(done, reply)
   } catch (err) {
-    const e = toCommandError(err)
-    if (!(err instanceof MongoCommandError)) {
-      state.log(`command ${name} failed: ${(err as Error)?.stack ?? String(err)}`)
-    }
-    if (txn?.status === 'active') {
-      txn.abort()
-      if (e.code === ErrorCode.WriteConflict || e.code === ErrorCode.NoSuchTransaction) {
-        e.errorLabels = ['TransientTransactionError']
-      }
-    }
-    return e.toReply()
+    return failure(state, name, txn, err)
   }
+}
+
+/** What is left to do once a command's reply is known (and durable). */
+interface Finish {
+  state: ServerState
+  name: string
+  txn: Transaction | null
+  /** The session whose retryable-write record the reply becomes, if the command is retryable. */
+  retried: SessionState | null
+  txnNumber: bigint | null
+}
+
+/** Awaits an asynchronous handler (and then commits its unit, if given) or a pending commit. */
+async function settleAsync(done: Finish, pending: Promise<Doc>, unit?: WriteUnit): Promise<Doc> {
+  try {
+    const reply = await pending
+    if (unit) await done.state.commit(unit)
+    return finish(done, reply)
+  } catch (err) {
+    return failure(done.state, done.name, done.txn, err)
+  }
+}
+
+function finish(done: Finish, reply: Doc): Doc {
+  if (done.txn && (reply.writeErrors as unknown[] | undefined)?.length) done.txn.abort()
+  if (done.retried && done.txnNumber !== null) done.retried.lastWrite = { txnNumber: done.txnNumber, reply }
+  return reply
+}
+
+function failure(state: ServerState, name: string, txn: Transaction | null, err: unknown): Doc {
+  const e = toCommandError(err)
+  if (!(err instanceof MongoCommandError)) {
+    state.log(`command ${name} failed: ${(err as Error)?.stack ?? String(err)}`)
+  }
+  if (txn?.status === 'active') {
+    txn.abort()
+    if (e.code === ErrorCode.WriteConflict || e.code === ErrorCode.NoSuchTransaction) {
+      e.errorLabels = ['TransientTransactionError']
+    }
+  }
+  return e.toReply()
 }
 
 function hasOutputStage(body: Doc): boolean {

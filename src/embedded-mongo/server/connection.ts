@@ -71,35 +71,51 @@ export class Connection {
       this.buffered = rest.length
       this.queue.push(message)
     }
-    if (!this.running) void this.drain()
+    if (!this.running) this.drain()
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Runs queued messages in order. Most commands answer synchronously, so a whole chunk of
+   * messages is served in one go; one that has to wait (a journal fsync, an awaitable hello) holds
+   * the queue until it has replied.
+   */
+  private drain(): void {
     this.running = true
     try {
       while (this.queue.length > 0 && !this.info.closed) {
-        const message = this.queue.shift() as Buffer
-        await this.handle(message)
+        const pending = this.handle(this.queue.shift() as Buffer)
+        if (pending) {
+          pending.then(
+            () => this.drain(),
+            (err: unknown) => this.fail(err),
+          )
+          return
+        }
       }
     } catch (err) {
-      this.state.log(`connection ${this.info.id}: ${(err as Error).stack ?? String(err)}`)
-      this.close()
-    } finally {
-      this.running = false
+      this.fail(err)
     }
+    this.running = false
+  }
+
+  private fail(err: unknown): void {
+    this.state.log(`connection ${this.info.id}: ${(err as Error).stack ?? String(err)}`)
+    this.close()
+    this.running = false
   }
 
   private send(bytes: Buffer): void {
     if (!this.info.closed) this.socket.write(bytes)
   }
 
-  private async handle(message: Buffer): Promise<void> {
+  /** Serves one message; returns a promise only when the reply is not sent yet. */
+  private handle(message: Buffer): Promise<void> | undefined {
     const requestId = message.readInt32LE(4)
     const opCode = message.readInt32LE(12)
     if (opCode !== OP_MSG && opCode !== OP_QUERY) {
       this.state.log(`connection ${this.info.id}: unsupported opCode ${opCode}, closing`)
       this.close()
-      return
+      return undefined
     }
     let request
     try {
@@ -110,30 +126,52 @@ export class Connection {
       this.send(
         opCode === OP_QUERY ? encodeOpReply(reply, requestId) : encodeMsgReply(reply, requestId).bytes,
       )
-      return
+      return undefined
     }
     const body = request.body
     if (opCode === OP_QUERY) {
       const ns = request.fullCollectionName ?? 'admin.$cmd'
       const db = ns.slice(0, ns.indexOf('.') >= 0 ? ns.indexOf('.') : ns.length)
-      const reply = await runCommand(this.state, body, db, this.info)
+      const reply = runCommand(this.state, body, db, this.info)
+      if (reply instanceof Promise) return reply.then((r) => this.send(encodeOpReply(r, requestId)))
       this.send(encodeOpReply(reply, requestId))
-      return
+      return undefined
     }
     const db = typeof body.$db === 'string' ? body.$db : 'admin'
     const moreToCome = (request.flags & MsgFlags.moreToCome) !== 0
     const exhaust = (request.flags & MsgFlags.exhaustAllowed) !== 0
     this.info.exhaustAllowed = exhaust
-    let responseTo = requestId
-    for (;;) {
-      const reply = await runCommand(this.state, body, db, this.info)
-      if (moreToCome) return
-      const streaming = exhaust && isAwaitableHello(body) && reply.ok === 1 && !this.state.isStopping()
-      const encoded = this.encode(reply, responseTo, streaming ? MsgFlags.moreToCome : 0)
-      this.send(encoded.bytes)
-      if (!streaming || this.info.closed) return
-      responseTo = encoded.requestId
-    }
+    return this.runMsg(body, db, requestId, moreToCome, exhaust)
+  }
+
+  /** Runs an OP_MSG command and replies; an exhaust hello keeps replying until told otherwise. */
+  private runMsg(
+    body: Doc,
+    db: string,
+    responseTo: number,
+    moreToCome: boolean,
+    exhaust: boolean,
+  ): Promise<void> | undefined {
+    const reply = runCommand(this.state, body, db, this.info)
+    if (reply instanceof Promise)
+      return reply.then((r) => this.replyMsg(r, body, db, responseTo, moreToCome, exhaust))
+    return this.replyMsg(reply, body, db, responseTo, moreToCome, exhaust)
+  }
+
+  private replyMsg(
+    reply: Doc,
+    body: Doc,
+    db: string,
+    responseTo: number,
+    moreToCome: boolean,
+    exhaust: boolean,
+  ): Promise<void> | undefined {
+    if (moreToCome) return undefined
+    const streaming = exhaust && isAwaitableHello(body) && reply.ok === 1 && !this.state.isStopping()
+    const encoded = this.encode(reply, responseTo, streaming ? MsgFlags.moreToCome : 0)
+    this.send(encoded.bytes)
+    if (!streaming || this.info.closed) return undefined
+    return this.runMsg(body, db, encoded.requestId, false, true)
   }
 
   private encode(reply: Doc, responseTo: number, flags: number): { bytes: Buffer; requestId: number } {

@@ -160,12 +160,15 @@ export class EmbeddedServer {
         this.sweepTtl().catch((err: unknown) => this.logger(`TTL sweep failed: ${(err as Error).message}`))
       }, 50).unref()
     }
-    return this.commit(unit).then(() => n)
+    return Promise.resolve(this.commit(unit)).then(() => n)
   }
 
-  /** Journals a unit; resolves once durable. Must be called synchronously after the unit's changes. */
-  commit(unit: WriteUnit): Promise<void> {
-    if (!this.journal || unit.ops.length === 0) return Promise.resolve()
+  /**
+   * Journals a unit; resolves once durable, or returns null when there is nothing to make durable.
+   * Must be called synchronously after the unit's changes.
+   */
+  commit(unit: WriteUnit): Promise<void> | null {
+    if (!this.journal || unit.ops.length === 0) return null
     const records = encodeRecords(unit.ops)
     const appends = records.map((record) => (this.journal as Journal).append(record))
     const all =
