@@ -107,7 +107,8 @@ describe('durability with a dbpath', () => {
           }
         })(),
       )
-      await new Promise((r) => setTimeout(r, 1200))
+      // Kill once enough writes (including transactions) are acknowledged, however loaded the machine.
+      await waitFor(() => acked.size > 50 && txnAcked > 0, 30_000)
       await kill(proc)
       stop = true
       await Promise.all(writers)
