@@ -107,13 +107,14 @@ export function parseMessage(buf: Buffer): Request {
 
 let nextRequestId = 1
 
-function header(length: number, responseTo: number, opCode: number): Buffer {
-  const h = Buffer.allocUnsafe(16)
-  h.writeInt32LE(length, 0)
-  h.writeInt32LE(nextRequestId++ & 0x7fffffff, 4)
-  h.writeInt32LE(responseTo, 8)
-  h.writeInt32LE(opCode, 12)
-  return h
+/** Writes a message header at the start of `out`; returns the request id it was given. */
+function writeHeader(out: Buffer, responseTo: number, opCode: number): number {
+  const requestId = nextRequestId++ & 0x7fffffff
+  out.writeInt32LE(out.length, 0)
+  out.writeInt32LE(requestId, 4)
+  out.writeInt32LE(responseTo, 8)
+  out.writeInt32LE(opCode, 12)
+  return requestId
 }
 
 const SERIALIZE_OPTIONS = { checkKeys: false, ignoreUndefined: true } as const
@@ -125,22 +126,19 @@ export function encodeMsgReply(
   flags = 0,
 ): { bytes: Buffer; requestId: number } {
   const body = serialize(doc, SERIALIZE_OPTIONS)
-  const length = 16 + 4 + 1 + body.length
-  const out = Buffer.allocUnsafe(length)
-  const h = header(length, responseTo, OP_MSG)
-  h.copy(out, 0)
+  const out = Buffer.allocUnsafe(16 + 4 + 1 + body.length)
+  const requestId = writeHeader(out, responseTo, OP_MSG)
   out.writeUInt32LE(flags, 16)
   out[20] = 0
   out.set(body, 21)
-  return { bytes: out, requestId: h.readInt32LE(4) }
+  return { bytes: out, requestId }
 }
 
 /** Encodes an OP_REPLY (answer to a legacy OP_QUERY) with one document. */
 export function encodeOpReply(doc: Doc, responseTo: number): Buffer {
   const body = serialize(doc, SERIALIZE_OPTIONS)
-  const length = 16 + 20 + body.length
-  const out = Buffer.allocUnsafe(length)
-  header(length, responseTo, OP_REPLY).copy(out, 0)
+  const out = Buffer.allocUnsafe(16 + 20 + body.length)
+  writeHeader(out, responseTo, OP_REPLY)
   out.writeInt32LE(0, 16)
   out.writeBigInt64LE(0n, 20)
   out.writeInt32LE(0, 28)
