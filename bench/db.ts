@@ -3,10 +3,13 @@
  * journaled (dbpath). `npx tsx bench/db.ts` prints the report; `runDbBench()` returns it.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { serialize } from 'bson'
 import { MongoClient } from 'mongodb'
 import type { Collection, Document } from 'mongodb'
 import mongoose from 'mongoose'
@@ -20,14 +23,26 @@ const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src',
 
 interface RunningServer {
   uri: string
+  /** CPU time the server process has used so far, ms; null when it shares this process. */
+  cpuMs(): number | null
   stop(): Promise<void>
+}
+
+/** User + system CPU time of a process from /proc, ms (Linux); null where there is no /proc. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // in clock ticks of 10 ms
+  } catch {
+    return null
+  }
 }
 
 /** Starts the server in this process or as a child process running the CLI. */
 async function startServer(dbpath: string | undefined): Promise<RunningServer> {
   if (IN_PROCESS) {
     const db = await startEmbeddedDb(dbpath ? { dbpath } : {})
-    return { uri: db.uri, stop: () => db.stop() }
+    return { uri: db.uri, cpuMs: () => null, stop: () => db.stop() }
   }
   const args = ['--import', 'tsx', CLI, '--port', '0', '--quiet', ...(dbpath ? ['--dbpath', dbpath] : [])]
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -42,6 +57,7 @@ async function startServer(dbpath: string | undefined): Promise<RunningServer> {
   })
   return {
     uri,
+    cpuMs: () => (proc.pid === undefined ? null : processCpuMs(proc.pid)),
     stop: () =>
       new Promise<void>((resolve) => {
         proc.once('exit', () => resolve())
@@ -132,6 +148,68 @@ function mongooseApi(model: mongoose.Model<Document>, prefix: string): Api {
   }
 }
 
+/**
+ * A client without the driver: one socket sending a pre-encoded OP_MSG `ping` and waiting for each
+ * reply. It shows what the server and the kernel cost per round trip without the driver's own work.
+ */
+async function rawPingClient(uri: string): Promise<{ ping(): Promise<void>; close(): void }> {
+  const { hostname, port } = new URL(uri)
+  const socket = net.connect(Number(port), hostname)
+  socket.setNoDelay(true)
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('error', reject)
+  })
+  const body = serialize({ ping: 1, $db: 'admin' })
+  const message = Buffer.alloc(21 + body.length)
+  message.writeInt32LE(message.length, 0)
+  message.writeInt32LE(2013, 12) // OP_MSG; flags 0, then section kind 0 (body)
+  message.set(body, 21)
+  let waiting: (() => void) | null = null
+  let received = 0
+  let expected = 0
+  socket.on('data', (chunk: Buffer) => {
+    // The reply is small; its length is taken from the first chunk, which starts with the header.
+    if (received === 0) expected = chunk.readInt32LE(0)
+    received += chunk.length
+    if (received >= expected && waiting) {
+      received = 0
+      const done = waiting
+      waiting = null
+      done()
+    }
+  })
+  return {
+    ping: () =>
+      new Promise<void>((resolve) => {
+        waiting = resolve
+        socket.write(message)
+      }),
+    close: () => socket.destroy(),
+  }
+}
+
+/** Serial round trips of `op`: microseconds per round trip, and CPU per round trip of each side. */
+async function roundTrip(
+  db: RunningServer,
+  label: string,
+  op: (i: number) => Promise<unknown>,
+): Promise<string> {
+  const server0 = db.cpuMs()
+  const client0 = process.cpuUsage()
+  const deadline = Date.now() + DURATION_MS
+  const started = performance.now()
+  let n = 0
+  while (Date.now() < deadline) await op(n++)
+  const elapsed = performance.now() - started
+  const client = process.cpuUsage(client0)
+  const server1 = db.cpuMs()
+  const us = (ms: number): string => Math.round((ms * 1000) / n).toString()
+  const wall = `${us(elapsed)} µs`
+  if (server0 === null || server1 === null) return `${label} ${wall}`
+  return `${label} ${wall} (server CPU ${us(server1 - server0)}, client CPU ${us((client.user + client.system) / 1000)})`
+}
+
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(8)
 
 async function measureApi(name: string, api: Api, prefix: string, lines: string[]): Promise<void> {
@@ -199,6 +277,15 @@ async function runMode(label: string, dbpath: string | undefined, lines: string[
     lines.push(
       `- ${label}: baseline raw-driver \`ping\` (no storage work): ${fmt(ping1).trim()}/s serial, ${fmt(ping32).trim()}/s with ${CONCURRENCY} concurrent`,
     )
+    const rawClient = await rawPingClient(db.uri)
+    const users = client.db('bench').collection('users')
+    const trips = [
+      await roundTrip(db, '`ping` over a bare socket (no driver):', () => rawClient.ping()),
+      await roundTrip(db, 'driver `ping`:', () => admin.command({ ping: 1 })),
+      await roundTrip(db, 'driver indexed `findOne`:', (i) => users.findOne({ code: `raw-${i % 1000}` })),
+    ]
+    rawClient.close()
+    lines.push(`- ${label}: one serial round trip takes ${trips.join('; ')}`)
     await bigLookup(client.db('bench').collection('big'), lines, label)
     lines.push('')
   } finally {
