@@ -25,9 +25,10 @@ import { createStaffDesk } from './services/staff-desk.ts'
 import { createStaffRepositories } from './db/staff-repositories.ts'
 import { createFeedbackRepository } from './db/feedback.ts'
 import { createSurveyRepository } from './db/surveys.ts'
-import { createSurveyDeliveryScheduler, defineNpsSurveyJob } from './jobs/nps-survey.ts'
+import { createSurveyClosingScheduler, defineNpsCloseSurveyJob } from './jobs/nps-survey.ts'
 import { createNpsFeedbackService } from './services/nps.ts'
 import { holidayAskButtons } from './bot/features/holiday-ask.ts'
+import { scoreButtonRows } from './bot/features/nps-views.ts'
 import { createGreetingsRepository } from './db/greetings.ts'
 import { createOutboxRepository } from './db/outbox.ts'
 import {
@@ -119,22 +120,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       clock,
       program: config.program,
     })
-    // Made before the services: the NPS service schedules survey jobs; it starts once the bot is ready.
+    // Made before the services: the NPS service schedules closing jobs; it starts once the bot is ready.
     const scheduler = createScheduler(connection, options.scheduler)
     const surveys = await createSurveyRepository(connection)
     const feedback = await createFeedbackRepository(connection)
-    const nps = createNpsFeedbackService({
-      surveys,
-      feedback,
-      customers: repositories.customers,
-      staff: staffRepositories.staff,
-      clock,
-      program: config.program,
-      ownerIds: config.ownerIds,
-      scheduleDelivery: createSurveyDeliveryScheduler(scheduler, clock),
-      logger,
-    })
-    // Greetings and reminders all leave through the outbox; it sends with the bot's api once that exists.
+    // Greetings, reminders and NPS surveys all leave through the outbox; it sends with the bot's api once that exists.
     const sender = createLateSender()
     const reports = createReportService({
       queries: await createReportQueries(connection),
@@ -148,6 +138,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       program: config.program,
       i18n,
       sender,
+      logger,
+    })
+    const nps = createNpsFeedbackService({
+      surveys,
+      feedback,
+      customers: repositories.customers,
+      staff: staffRepositories.staff,
+      clock,
+      program: config.program,
+      ownerIds: config.ownerIds,
+      scheduleClosing: createSurveyClosingScheduler(scheduler, clock),
+      outbox,
+      scoreButtons: scoreButtonRows,
       logger,
     })
     const greetingsRepository = await createGreetingsRepository(connection)
@@ -228,7 +231,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     sender.bind(bot.api)
 
     defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })
-    defineNpsSurveyJob(scheduler, {
+    defineNpsCloseSurveyJob(scheduler, {
       api: bot.api,
       i18n,
       program: config.program,

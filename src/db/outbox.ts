@@ -22,6 +22,8 @@ export interface OutboxPayload {
   readonly links?: readonly LinkButton[]
   /** A photo's Telegram file_id: the message goes out as that photo, the paragraphs as its caption. */
   readonly photo?: string
+  /** More inline rows, under `buttons`, buttons as there (the 0..10 NPS scale takes two rows). */
+  readonly buttonRows?: readonly (readonly { readonly labelKey: string; readonly data: string }[])[]
 }
 
 /** Where a message is: waiting (maybe deferred), being sent by one worker, sent, or never sent. */
@@ -42,6 +44,8 @@ export interface OutboxMessage {
   readonly status: OutboxStatus
   /** Not sent before this instant (quiet hours move it to the morning). */
   readonly dueAt: Date
+  /** Not sent at or after this instant (dropped as `expired`); null: no limit. */
+  readonly expiresAt: Date | null
   readonly sentAt: Date | null
   readonly dropReason: string | null
   readonly createdAt: Date
@@ -56,6 +60,8 @@ export interface NewOutboxMessage {
   readonly tags?: readonly string[]
   readonly payload: OutboxPayload
   readonly dueAt: Date
+  /** See {@link OutboxMessage.expiresAt}; default none. */
+  readonly expiresAt?: Date
   readonly createdAt: Date
 }
 
@@ -93,6 +99,7 @@ interface OutboxDoc {
   payload: OutboxPayload
   status: OutboxStatus
   dueAt: Date
+  expiresAt: Date | null
   claimedAt: Date | null
   sentAt: Date | null
   messageId: number | null
@@ -110,6 +117,7 @@ const schema = new Schema<OutboxDoc>(
     payload: { type: Schema.Types.Mixed, required: true },
     status: { type: String, required: true },
     dueAt: { type: Date, required: true },
+    expiresAt: { type: Date, default: null },
     claimedAt: { type: Date, default: null },
     sentAt: { type: Date, default: null },
     messageId: { type: Number, default: null },
@@ -133,6 +141,7 @@ function toMessage(doc: OutboxDoc): OutboxMessage {
     payload: doc.payload,
     status: doc.status,
     dueAt: doc.dueAt,
+    expiresAt: doc.expiresAt ?? null,
     sentAt: doc.sentAt ?? null,
     dropReason: doc.dropReason ?? null,
     createdAt: doc.createdAt,
@@ -150,6 +159,7 @@ function pendingDoc(message: NewOutboxMessage): OutboxDoc {
     payload: message.payload,
     status: 'pending',
     dueAt: message.dueAt,
+    expiresAt: message.expiresAt ?? null,
     claimedAt: null,
     sentAt: null,
     messageId: null,

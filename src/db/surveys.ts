@@ -6,12 +6,10 @@ import { isDuplicateKey } from './processed-updates.ts'
 
 /**
  * Where a survey is on its way to the customer:
- * scheduled -> sending (claimed by one worker, compare-and-set) -> sent -> closed (expired
- * unanswered, its buttons taken away), or dropped.
- * A worker that dies between claiming and sending leaves `sending`: the survey is then never sent,
- * which is the price of never sending it twice.
+ * scheduled (queued in the outbox, which sends it once) -> sent -> closed (expired unanswered,
+ * its buttons taken away), or dropped (the outbox's reason: no consent, unreachable, expired).
  */
-export type DeliveryStatus = 'scheduled' | 'sending' | 'sent' | 'closed' | 'dropped'
+export type DeliveryStatus = 'scheduled' | 'sent' | 'closed' | 'dropped'
 
 /** Why a survey was not sent. */
 export type DropReason = 'disabled' | 'opted_out' | 'no_consent' | 'unreachable' | 'expired' | 'failed'
@@ -22,8 +20,6 @@ export interface StoredSurvey extends NpsSurvey {
   readonly ref: string
   readonly delivery: {
     readonly status: DeliveryStatus
-    /** Claims so far; the job gives up after a few failed sends. */
-    readonly attempts: number
     readonly chatId: number | null
     readonly messageId: number | null
     readonly sentAt: Date | null
@@ -46,13 +42,9 @@ export interface AnswerGroup {
 export interface MongoSurveyRepository extends SurveyRepository {
   findByRef(ref: string): Promise<StoredSurvey | null>
   findStored(surveyId: string): Promise<StoredSurvey | null>
-  /** Claims the survey for sending (scheduled -> sending) once; null when another worker has it or it is closed. */
-  claimForSending(surveyId: string): Promise<StoredSurvey | null>
-  /** sending -> sent, with the message whose buttons carry the score. */
+  /** scheduled -> sent, with the message whose buttons carry the score. */
   markSent(surveyId: string, chatId: number, messageId: number, at: Date): Promise<void>
-  /** sending -> scheduled again, after a send that failed for a reason worth retrying. */
-  releaseClaim(surveyId: string): Promise<void>
-  /** Remembers that quiet hours pushed the survey to `until` (still scheduled). */
+  /** Remembers that quiet hours (or a failed send) pushed the survey to `until` (still scheduled). */
   markDeferred(surveyId: string, until: Date): Promise<void>
   /** sent -> closed, only while unanswered; false when answered or closed already. */
   markClosed(surveyId: string): Promise<boolean>
@@ -121,7 +113,6 @@ const surveySchema = new Schema<SurveyDoc>(
     answer: { type: answerSchema, default: null },
     delivery: {
       status: { type: String, required: true },
-      attempts: { type: Number, default: 0 },
       chatId: { type: Number, default: null },
       messageId: { type: Number, default: null },
       sentAt: { type: Date, default: null },
@@ -162,7 +153,6 @@ function toSurvey(doc: SurveyDoc): StoredSurvey {
       : null,
     delivery: {
       status: doc.delivery.status,
-      attempts: doc.delivery.attempts ?? 0,
       chatId: doc.delivery.chatId ?? null,
       messageId: doc.delivery.messageId ?? null,
       sentAt: doc.delivery.sentAt ?? null,
@@ -171,8 +161,6 @@ function toSurvey(doc: SurveyDoc): StoredSurvey {
     },
   }
 }
-
-const OPEN = { $in: ['scheduled', 'sending'] }
 
 /**
  * Surveys in MongoDB (`nps_surveys`, `_id` = survey id) and the per-customer cooldown lock
@@ -228,7 +216,6 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
         answer: null,
         delivery: {
           status: 'scheduled',
-          attempts: 0,
           chatId: null,
           messageId: null,
           sentAt: null,
@@ -268,20 +255,10 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
         .lean<SurveyDoc>()
       return updated ? toSurvey(updated) : findStored(surveyId)
     },
-    async claimForSending(surveyId) {
-      const doc = await surveys
-        .findOneAndUpdate(
-          { _id: surveyId, 'delivery.status': 'scheduled' },
-          { $set: { 'delivery.status': 'sending' }, $inc: { 'delivery.attempts': 1 } },
-          { returnDocument: 'after' },
-        )
-        .lean<SurveyDoc>()
-      return doc ? toSurvey(doc) : null
-    },
     async markSent(surveyId, chatId, messageId, at) {
       await setDelivery(
         surveyId,
-        { 'delivery.status': 'sending' },
+        { 'delivery.status': 'scheduled' },
         {
           'delivery.status': 'sent',
           'delivery.chatId': chatId,
@@ -289,9 +266,6 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
           'delivery.sentAt': at,
         },
       )
-    },
-    async releaseClaim(surveyId) {
-      await setDelivery(surveyId, { 'delivery.status': 'sending' }, { 'delivery.status': 'scheduled' })
     },
     async markDeferred(surveyId, until) {
       await setDelivery(surveyId, { 'delivery.status': 'scheduled' }, { 'delivery.deferredUntil': until })
@@ -307,7 +281,7 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
     async markDropped(surveyId, reason) {
       await setDelivery(
         surveyId,
-        { 'delivery.status': OPEN },
+        { 'delivery.status': 'scheduled' },
         { 'delivery.status': 'dropped', 'delivery.dropReason': reason },
       )
     },

@@ -1,10 +1,13 @@
 import type { Agenda } from 'agenda'
 import type { Clock } from '../domain/clock.ts'
-import { deliverSurvey, type NpsMessageDeps } from '../bot/features/nps-messages.ts'
-import type { ScheduleSurveyDelivery } from '../services/nps.ts'
+import { closeSurvey, type NpsMessageDeps } from '../bot/features/nps-messages.ts'
+import type { ScheduleSurveyClosing } from '../services/nps.ts'
 
-/** The job's name in Agenda's `jobs` collection; one job per survey (`data.surveyId`). */
-export const NPS_SURVEY_JOB = 'nps-send-survey'
+/**
+ * The job's name in Agenda's `jobs` collection; one job per survey (`data.surveyId`). The question
+ * itself goes out through the outbox (src/services/nps.ts); this job closes the survey when it expires.
+ */
+export const NPS_CLOSE_SURVEY_JOB = 'nps-close-survey'
 
 /** What the job carries. */
 export interface NpsSurveyJobData {
@@ -21,28 +24,26 @@ function agendaTime(clock: Clock, at: Date): Date {
 }
 
 /**
- * Schedules (or moves) the one delivery job of a survey: unique by survey id, so scheduling a
+ * Schedules (or moves) the one closing job of a survey: unique by survey id, so scheduling a
  * purchase's survey twice keeps one job. Built before the bot, as the NPS service's port.
  */
-export function createSurveyDeliveryScheduler(agenda: Agenda, clock: Clock): ScheduleSurveyDelivery {
+export function createSurveyClosingScheduler(agenda: Agenda, clock: Clock): ScheduleSurveyClosing {
   return async (surveyId, at) => {
     await agenda
-      .create<NpsSurveyJobData>(NPS_SURVEY_JOB, { surveyId })
-      .unique({ name: NPS_SURVEY_JOB, 'data.surveyId': surveyId })
+      .create<NpsSurveyJobData>(NPS_CLOSE_SURVEY_JOB, { surveyId })
+      .unique({ name: NPS_CLOSE_SURVEY_JOB, 'data.surveyId': surveyId })
       .schedule(agendaTime(clock, at))
       .save()
   }
 }
 
 /**
- * Sends a survey when its job is due: after the purchase's delay, deferred past quiet hours,
- * retried after a failed send; then closes it when it expires unanswered. Sending is claimed per survey (compare-and-set), so a restart, a
- * repeated run or a second worker never sends it twice.
+ * Closes a survey when it expires unanswered: its buttons give way to "this survey is closed".
+ * Closing is a compare-and-set per survey, so a restart, a repeated run or a second worker close it once.
  */
-export function defineNpsSurveyJob(agenda: Agenda, deps: NpsMessageDeps & { clock: Clock }): void {
-  agenda.define<NpsSurveyJobData>(NPS_SURVEY_JOB, async (job) => {
-    const { surveyId } = job.attrs.data
-    const result = await deliverSurvey(deps, surveyId, deps.clock.now())
+export function defineNpsCloseSurveyJob(agenda: Agenda, deps: NpsMessageDeps & { clock: Clock }): void {
+  agenda.define<NpsSurveyJobData>(NPS_CLOSE_SURVEY_JOB, async (job) => {
+    const result = await closeSurvey(deps, job.attrs.data.surveyId)
     // Agenda saves the job after the run: a new nextRunAt set here is kept, no second job is made.
     if (result.kind === 'again') job.schedule(agendaTime(deps.clock, result.at))
   })

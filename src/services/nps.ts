@@ -1,6 +1,5 @@
 import type { Clock } from '../domain/clock.ts'
 import { DomainError } from '../domain/errors.ts'
-import { decideDelivery } from '../domain/messaging-policy.ts'
 import { npsCategory } from '../domain/nps.ts'
 import { createNpsService, type ScoreOutcome } from '../domain/nps-service.ts'
 import type { Purchase } from '../domain/ports/purchase-repository.ts'
@@ -8,11 +7,13 @@ import type { Program } from '../domain/program.ts'
 import type { Customer, CustomerRepository } from '../db/customers.ts'
 import type { Feedback, FeedbackHandler, FeedbackRepository, ThreadWrite } from '../db/feedback.ts'
 import type { StaffRepository } from '../db/staff.ts'
-import type { MongoSurveyRepository, StoredSurvey } from '../db/surveys.ts'
+import type { OutboxPayload } from '../db/outbox.ts'
+import type { DropReason, MongoSurveyRepository, StoredSurvey } from '../db/surveys.ts'
+import type { OutboxService } from './outbox.ts'
 import { createNpsReport } from './nps-report.ts'
 
-/** Asks the job scheduler to try delivering a survey at `at` (idempotent per survey). */
-export type ScheduleSurveyDelivery = (surveyId: string, at: Date) => Promise<void>
+/** Asks the job scheduler to close a survey at `at`, when it expires (idempotent per survey). */
+export type ScheduleSurveyClosing = (surveyId: string, at: Date) => Promise<void>
 
 /** Ports and settings of {@link createNpsFeedbackService}. */
 export interface NpsFeedbackDeps {
@@ -24,23 +25,28 @@ export interface NpsFeedbackDeps {
   readonly program: Program
   /** Owners' Telegram ids: a survey attributed to one of them names "the owner", not a staff member. */
   readonly ownerIds: ReadonlySet<number>
-  readonly scheduleDelivery: ScheduleSurveyDelivery
+  readonly scheduleClosing: ScheduleSurveyClosing
+  /** Sends the question: with the policy of every non-promotional message (category `nps`). */
+  readonly outbox: Pick<OutboxService, 'enqueue' | 'observe'>
+  /** The 0..10 score buttons of a survey reference, in rows (built by the bot's codec). */
+  readonly scoreButtons: (ref: string) => NonNullable<OutboxPayload['buttonRows']>
   readonly logger: { warn(obj: object, msg: string): void }
 }
 
-/** Failed sends of one survey (network, Telegram errors other than "blocked") before it is dropped. */
-export const MAX_SEND_ATTEMPTS = 3
-
-/** What the survey job should do now. */
-export type DeliveryPlan =
-  /** Claimed for this worker: send the question, then {@link NpsFeedbackService.markSent}. */
-  | { readonly action: 'send'; readonly survey: StoredSurvey; readonly customer: Customer }
-  /** Too early (quiet hours, the delay, or a sent survey not yet expired): come back at `until`. */
-  | { readonly action: 'defer'; readonly until: Date }
+/** What the closing job should do when a survey expires. */
+export type ClosingPlan =
   /** Sent, unanswered and now expired: closed for this worker, take its buttons away. */
   | { readonly action: 'close'; readonly survey: StoredSurvey; readonly customer: Customer | null }
-  /** Sent, answered, dropped or claimed by another worker: nothing to do. */
+  /** Not expired yet on the app's clock: come back at `until`. */
+  | { readonly action: 'wait'; readonly until: Date }
+  /** Answered, dropped, never sent or closed by another worker: nothing to do. */
   | { readonly action: 'none' }
+
+/** Why the survey was not sent, from the outbox's reason. */
+function surveyDropReason(reason: string): DropReason {
+  if (reason === 'no_consent') return 'opted_out'
+  return reason === 'unreachable' || reason === 'expired' ? reason : 'failed'
+}
 
 /** Who served the customer, as `/nps` and the owner's alert name them. */
 export type StaffLabel =
@@ -57,14 +63,23 @@ export interface FeedbackDetails {
 }
 
 /**
- * The NPS loop around the domain's survey rules: scheduling a survey after a purchase, deciding
- * when the job may send it (consent, quiet hours, expiry) with a compare-and-set claim so it goes
- * out once, taking the score and the "why?", the detractor's feedback thread with the owners, and
- * the `/nps` report. Nothing here talks to Telegram: the bot layer sends and reports back.
+ * The NPS loop around the domain's survey rules: a survey after a purchase, queued in the outbox
+ * (key = survey id, so it goes out once; category `nps`: consent, quiet hours, pacing, 403; not
+ * promotional, so it never counts against the 30-day cap) and closed by a job when it expires;
+ * taking the score and the "why?", the detractor's feedback thread with the owners, and the `/nps`
+ * report. Nothing here talks to Telegram: the outbox sends, the bot layer closes.
  */
 export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
   const { surveys, feedback, customers, clock, program } = deps
   const rules = createNpsService({ surveys, clock, program })
+
+  // The survey remembers what became of its question: the message to close, or why it never went.
+  deps.outbox.observe('nps', async (message, outcome) => {
+    if (outcome.kind === 'sent')
+      await surveys.markSent(message.key, outcome.chatId, outcome.messageId, outcome.at)
+    else if (outcome.kind === 'deferred') await surveys.markDeferred(message.key, outcome.until)
+    else await surveys.markDropped(message.key, surveyDropReason(outcome.reason))
+  })
 
   async function customerOfTelegram(telegramId: number): Promise<Customer> {
     const customer = await customers.findByTelegramId(telegramId)
@@ -124,8 +139,20 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
         )
         if (survey === null || survey.purchaseId !== purchase.id) return null
         const stored = await surveys.findStored(survey.id)
-        // A replayed purchase finds its survey: the job is (re)made only while the survey waits.
-        if (stored?.delivery.status === 'scheduled') await deps.scheduleDelivery(survey.id, survey.sendAt)
+        // A replayed purchase finds its survey: queued (once per key) only while the survey waits.
+        if (stored?.delivery.status !== 'scheduled') return stored
+        await deps.outbox.enqueue({
+          customerId: survey.customerId,
+          category: 'nps',
+          key: survey.id,
+          dueAt: survey.sendAt,
+          expiresAt: survey.expiresAt,
+          payload: {
+            parts: [{ key: 'nps.question' }, { key: 'nps.scale' }],
+            buttonRows: deps.scoreButtons(stored.ref),
+          },
+        })
+        await deps.scheduleClosing(survey.id, survey.expiresAt)
         return stored
       } catch (error) {
         deps.logger.warn({ err: error, purchaseId: purchase.id }, 'could not schedule the NPS survey')
@@ -134,79 +161,23 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
     },
 
     /**
-     * Decides what the survey job does now and, to send, claims the survey (scheduled -> sending)
-     * so a second run or a second worker finds nothing to do. Consent and reachability are read
-     * again (the customer may have opted out meanwhile); quiet hours defer to their end. A sent
-     * survey still unanswered when it expires is closed once, so its buttons can be taken away.
+     * What the closing job does with a survey: a sent one still unanswered when it expires is
+     * closed once (compare-and-set), so its buttons can be taken away; one never sent is dropped
+     * as expired (the outbox does not send it any more either).
      */
-    async planDelivery(surveyId: string): Promise<DeliveryPlan> {
+    async planClosing(surveyId: string): Promise<ClosingPlan> {
       const survey = await surveys.findStored(surveyId)
-      const now = clock.now()
-      if (survey?.delivery.status === 'sent' && survey.answer === null) {
-        if (now.getTime() < survey.expiresAt.getTime()) return { action: 'defer', until: survey.expiresAt }
-        if (!(await surveys.markClosed(surveyId))) return { action: 'none' }
-        return { action: 'close', survey, customer: await customers.get(survey.customerId) }
-      }
-      if (survey === null || survey.delivery.status !== 'scheduled') return { action: 'none' }
-      if (survey.answer !== null) {
+      if (survey === null) return { action: 'none' }
+      if (clock.now().getTime() < survey.expiresAt.getTime())
+        return { action: 'wait', until: survey.expiresAt }
+      if (survey.delivery.status === 'scheduled') {
         await surveys.markDropped(surveyId, 'expired')
         return { action: 'none' }
       }
-      if (now.getTime() >= survey.expiresAt.getTime()) {
-        await surveys.markDropped(surveyId, 'expired')
-        return { action: 'none' }
-      }
-      if (now.getTime() < survey.sendAt.getTime()) return { action: 'defer', until: survey.sendAt }
-      const customer = await customers.get(survey.customerId)
-      if (customer === null || customer.erasedAt !== null || customer.chatId === null) {
-        await surveys.markDropped(surveyId, 'unreachable')
-        return { action: 'none' }
-      }
-      if (!program.nps.enabled) {
-        await surveys.markDropped(surveyId, 'disabled')
-        return { action: 'none' }
-      }
-      const decision = decideDelivery(
-        {
-          category: 'nps',
-          consents: { topics: customer.consents, holidays: {} },
-          reachable: customer.reachable,
-          promotionalSentLast30Days: 0,
-          now,
-        },
-        program.messaging,
-        program.timeZone,
-      )
-      if (decision.action === 'drop') {
-        // NPS is not promotional: no frequency cap applies, so "unreachable" and "no consent" are the reasons left.
-        await surveys.markDropped(surveyId, decision.reason === 'unreachable' ? 'unreachable' : 'opted_out')
-        return { action: 'none' }
-      }
-      if (decision.action === 'defer') {
-        await surveys.markDeferred(surveyId, decision.until)
-        return { action: 'defer', until: decision.until }
-      }
-      const claimed = await surveys.claimForSending(surveyId)
-      if (claimed === null) return { action: 'none' }
-      if (claimed.delivery.attempts > MAX_SEND_ATTEMPTS) {
-        await surveys.markDropped(surveyId, 'failed')
-        return { action: 'none' }
-      }
-      return { action: 'send', survey: claimed, customer }
+      if (survey.delivery.status !== 'sent' || survey.answer !== null) return { action: 'none' }
+      if (!(await surveys.markClosed(surveyId))) return { action: 'none' }
+      return { action: 'close', survey, customer: await customers.get(survey.customerId) }
     },
-
-    /** The question went out in `messageId`: the survey is sent, its buttons now take the score. */
-    markSent: (surveyId: string, chatId: number, messageId: number) =>
-      surveys.markSent(surveyId, chatId, messageId, clock.now()),
-
-    /** Telegram said the bot is blocked: the customer is unreachable and the survey is dropped. */
-    async markUnreachable(survey: StoredSurvey): Promise<void> {
-      await customers.setReachable(survey.customerId, false)
-      await surveys.markDropped(survey.id, 'unreachable')
-    },
-
-    /** The send failed for another reason: back to scheduled, to be tried again by the job. */
-    releaseClaim: (surveyId: string) => surveys.releaseClaim(surveyId),
 
     /** The survey behind a button; refuses an unknown reference with NPS.SURVEY_NOT_FOUND. */
     surveyOfRef,

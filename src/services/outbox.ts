@@ -81,7 +81,18 @@ export interface EnqueueRequest {
   readonly tags?: readonly string[]
   /** Not before this instant; default now. */
   readonly dueAt?: Date
+  /** Not at or after this instant (dropped as `expired`, e.g. a survey nobody may answer any more). */
+  readonly expiresAt?: Date
 }
+
+/** What became of a message, for the feature that queued it (e.g. the survey remembers its message). */
+export type OutboxOutcome =
+  | { readonly kind: 'sent'; readonly chatId: number; readonly messageId: number; readonly at: Date }
+  | { readonly kind: 'deferred'; readonly until: Date }
+  | { readonly kind: 'dropped'; readonly reason: string }
+
+/** Told about every outcome of the messages of one category; a failure is logged, not rethrown. */
+export type OutboxObserver = (message: OutboxMessage, outcome: OutboxOutcome) => Promise<void>
 
 /** What one dispatch run did, for logs and tests. */
 export interface DispatchReport {
@@ -152,18 +163,40 @@ async function eachCustomerInParallel(
  * idempotency key; `dispatchDue` (the `outbox-dispatch` job) claims each due message with a
  * compare-and-set, decides with the messaging policy (consent, 30-day promotional cap, quiet
  * hours: deferred to their end) and sends it through the bot's paced api. A 403 marks the
- * customer unreachable, so nothing more is sent to them.
+ * customer unreachable, so nothing more is sent to them. A message past its `expiresAt` is dropped
+ * unsent. The feature behind a category may `observe` what became of its messages.
  */
 export function createOutboxService(deps: OutboxDeps) {
   const { outbox, customers, clock, program } = deps
+  const observers = new Map<MessageCategory, OutboxObserver>()
+
+  async function report(message: OutboxMessage, outcome: OutboxOutcome): Promise<void> {
+    await observers
+      .get(message.category)?.(message, outcome)
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, key: message.key }, 'an outbox observer failed'),
+      )
+  }
+
+  async function drop(message: OutboxMessage, reason: string): Promise<'dropped'> {
+    await outbox.drop(message.id, reason)
+    await report(message, { kind: 'dropped', reason })
+    return 'dropped'
+  }
+
+  async function defer(message: OutboxMessage, until: Date): Promise<'deferred'> {
+    await outbox.reschedule(message.id, until)
+    await report(message, { kind: 'deferred', until })
+    return 'deferred'
+  }
 
   async function deliver(message: OutboxMessage, now: Date): Promise<keyof DispatchReport | null> {
     if (!(await outbox.claim(message.id, now))) return null
+    if (message.expiresAt !== null && now.getTime() >= message.expiresAt.getTime())
+      return drop(message, 'expired')
     const customer = await customers.get(message.customerId)
-    if (customer === null || customer.erasedAt !== null || customer.chatId === null) {
-      await outbox.drop(message.id, 'unreachable')
-      return 'dropped'
-    }
+    if (customer === null || customer.erasedAt !== null || customer.chatId === null)
+      return drop(message, 'unreachable')
     const capped = isPromotional(message.category)
     const windowStart = new Date(now.getTime() - CAP_WINDOW_MS)
     const sentInWindow = capped ? await outbox.countPromotionalSentSince(customer.id, windowStart) : 0
@@ -186,17 +219,11 @@ export function createOutboxService(deps: OutboxDeps) {
       program.messaging,
       program.timeZone,
     )
-    if (decision.action === 'drop') {
-      await outbox.drop(message.id, decision.reason)
-      return 'dropped'
-    }
-    if (decision.action === 'defer') {
-      await outbox.reschedule(message.id, decision.until)
-      return 'deferred'
-    }
+    if (decision.action === 'drop') return drop(message, decision.reason)
+    if (decision.action === 'defer') return defer(message, decision.until)
     const lang = isLanguage(customer.language) ? customer.language : DEFAULT_LANGUAGE
     const t = deps.i18n.getFixedT(lang)
-    const { parts, buttons, links, photo } = message.payload
+    const { parts, buttons, buttonRows, links, photo } = message.payload
     const text = parts
       .map((part) =>
         t(part.key, {
@@ -207,7 +234,9 @@ export function createOutboxService(deps: OutboxDeps) {
       )
       .join('\n\n')
     const rows: OutboxInlineButton[][] = [
-      buttons?.map((button) => ({ text: t(button.labelKey), callback_data: button.data })) ?? [],
+      ...[buttons ?? [], ...(buttonRows ?? [])].map((row) =>
+        row.map((button) => ({ text: t(button.labelKey), callback_data: button.data })),
+      ),
       ...(links ?? []).map((link) => [{ text: link.label, url: link.url }]),
     ].filter((row) => row.length > 0)
     const markup = rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}
@@ -215,21 +244,18 @@ export function createOutboxService(deps: OutboxDeps) {
       const sent = photo
         ? await deps.sender.sendPhoto(customer.chatId, photo, { caption: text, ...markup })
         : await deps.sender.sendMessage(customer.chatId, text, markup)
-      await outbox.markSent(message.id, clock.now(), sent.message_id)
+      const at = clock.now()
+      await outbox.markSent(message.id, at, sent.message_id)
+      await report(message, { kind: 'sent', chatId: customer.chatId, messageId: sent.message_id, at })
       return 'sent'
     } catch (error) {
       if (isBlocked(error)) {
         await customers.setReachable(customer.id, false)
-        await outbox.drop(message.id, 'unreachable')
-        return 'dropped'
+        return drop(message, 'unreachable')
       }
-      if (now.getTime() - message.dueAt.getTime() > GIVE_UP_DAYS * DAY_MS) {
-        await outbox.drop(message.id, 'failed')
-        return 'dropped'
-      }
+      if (now.getTime() - message.dueAt.getTime() > GIVE_UP_DAYS * DAY_MS) return drop(message, 'failed')
       deps.logger.warn({ err: error, key: message.key }, 'an outbox message could not be sent; trying later')
-      await outbox.reschedule(message.id, new Date(now.getTime() + RETRY_MINUTES * 60_000))
-      return 'deferred'
+      return defer(message, new Date(now.getTime() + RETRY_MINUTES * 60_000))
     }
   }
 
@@ -242,6 +268,7 @@ export function createOutboxService(deps: OutboxDeps) {
       tags: request.tags ?? [],
       payload: request.payload,
       dueAt: request.dueAt ?? now,
+      ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
       createdAt: now,
     }
   }
@@ -284,6 +311,14 @@ export function createOutboxService(deps: OutboxDeps) {
         })
         await options.keepAlive?.()
       }
+    },
+
+    /**
+     * Tells `observer` what becomes of every message of `category`: sent (with its chat and message
+     * id), deferred (quiet hours, a failed send) or dropped (with the reason). One per category.
+     */
+    observe(category: MessageCategory, observer: OutboxObserver): void {
+      observers.set(category, observer)
     },
 
     /** The stored message of a key, for idempotency checks and tests. */

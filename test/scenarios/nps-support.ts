@@ -5,7 +5,7 @@ import { expect } from 'vitest'
 import { createTestClock, type TestClock } from '../../src/domain/clock.ts'
 import { money } from '../../src/domain/money.ts'
 import { surveyRefOf, type StoredSurvey } from '../../src/db/surveys.ts'
-import { NPS_SURVEY_JOB } from '../../src/jobs/nps-survey.ts'
+import { NPS_CLOSE_SURVEY_JOB } from '../../src/jobs/nps-survey.ts'
 import type { FakeUser, UserProfile } from '../../src/sandbox/fake-telegram/index.ts'
 import type { DeskActor } from '../../src/services/staff-desk.ts'
 import { createWorld, OWNER_ID, type World } from '../support/world.ts'
@@ -109,7 +109,8 @@ function jobs(world: World) {
 
 /**
  * Moves time forward: the app's clock, and every pending Agenda job by the same amount, so jobs
- * that became due run on the scheduler's next poll (200 ms in tests) as if the time had passed.
+ * that became due run on the scheduler's next poll (200 ms in tests) as if the time had passed;
+ * then the outbox sends what fell due, as its every-5-seconds dispatch job would.
  */
 export async function advance(world: World, clock: TestClock, ms: number): Promise<void> {
   clock.advance(ms)
@@ -121,20 +122,30 @@ export async function advance(world: World, clock: TestClock, ms: number): Promi
       { $set: { nextRunAt: new Date(job.nextRunAt.getTime() - ms) } },
     )
   }
+  await world.app.services.outbox.dispatchDue()
 }
 
-/** The pending survey job of a survey, if any. */
-export async function surveyJob(world: World, surveyId: string) {
-  return jobs(world).findOne({ name: NPS_SURVEY_JOB, 'data.surveyId': surveyId })
+/** The closing job of a survey (it closes the survey when it expires), if any. */
+export async function closingJob(world: World, surveyId: string) {
+  return jobs(world).findOne({ name: NPS_CLOSE_SURVEY_JOB, 'data.surveyId': surveyId })
 }
 
-/** Runs the survey job of `surveyId` once more right now (a restart, a second worker) and waits until it finished. */
-export async function runSurveyJobNow(world: World, surveyId: string): Promise<void> {
-  const job = await world.app.scheduler.now(NPS_SURVEY_JOB, { surveyId })
-  const id = job.attrs._id
-  await eventually(async () => {
-    const stored = await jobs(world).findOne({ _id: id as never })
-    return stored === null || stored.lastFinishedAt !== undefined
+/**
+ * The survey's question as queued in the outbox (key = survey id), once no dispatcher holds it
+ * (the dispatch job may be sending or deferring it at this very moment).
+ */
+export function queuedSurvey(world: World, purchaseId: string) {
+  return eventually(async () => {
+    const message = await world.app.services.outbox.find(`nps:${purchaseId}`)
+    return message === null ? 'none' : message.status === 'sending' ? undefined : message
+  }).then((found) => (found === 'none' ? null : found))
+}
+
+/** The stored survey once its delivery state satisfies `check` (the outbox reports it after sending). */
+export function surveyWhen(world: World, purchaseId: string, check: (survey: StoredSurvey) => boolean) {
+  return eventually(async () => {
+    const survey = await storedSurvey(world, purchaseId)
+    return survey && check(survey) ? survey : undefined
   })
 }
 

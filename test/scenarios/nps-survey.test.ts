@@ -1,22 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { deliverSurvey } from '../../src/bot/features/nps-messages.ts'
-import { defineNpsSurveyJob } from '../../src/jobs/nps-survey.ts'
-import { createScheduler } from '../../src/jobs/scheduler.ts'
 import { useInfrastructure } from '../support/world.ts'
 import { cardLink, hireBarista, joinedCustomer as joinedStaffCustomer } from './staff-fixtures.ts'
 import {
   advance,
+  closingJob,
   createNpsWorld,
-  eventually,
   HOUR,
   hireStaff,
   joinedCustomer,
   MINUTE,
+  queuedSurvey,
   recordPurchase,
-  runSurveyJobNow,
   storedSurvey,
-  surveyJob,
   surveyMessages,
+  surveyWhen,
 } from './nps-support.ts'
 
 useInfrastructure()
@@ -40,12 +37,20 @@ describe('the survey after a purchase', () => {
       delivery: { status: 'scheduled' },
     })
     expect(survey?.sendAt.getTime()).toBe(clock.now().getTime() + 2 * HOUR)
-    const job = await surveyJob(world, `nps:${purchase.id}`)
-    expect(job?.nextRunAt?.getTime()).toBeGreaterThan(Date.now() + HOUR)
+    // Queued in the outbox under the survey's id, due then, not promotional (no 30-day cap); closed when it expires.
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({
+      category: 'nps',
+      promotional: false,
+      status: 'pending',
+      dueAt: survey?.sendAt,
+      expiresAt: survey?.expiresAt,
+    })
+    const job = await closingJob(world, `nps:${purchase.id}`)
+    expect(job?.nextRunAt?.getTime()).toBeGreaterThan(Date.now() + 71 * HOUR)
 
-    // A run before the delay (a restart, another worker) sends nothing.
+    // A dispatch before the delay (a restart, another worker) sends nothing.
     await advance(world, clock, 119 * MINUTE)
-    await runSurveyJobNow(world, `nps:${purchase.id}`)
+    await world.app.services.outbox.dispatchDue()
     expect(surveyMessages(anna.user)).toHaveLength(0)
     expect((await storedSurvey(world, purchase.id))?.delivery.status).toBe('scheduled')
 
@@ -57,15 +62,13 @@ describe('the survey after a purchase', () => {
       ['0', '1', '2', '3', '4', '5'],
       ['6', '7', '8', '9', '10'],
     ])
-    const sent = await eventually(async () => {
-      const stored = await storedSurvey(world, purchase.id)
-      return stored?.delivery.status === 'sent' ? stored : undefined
-    })
+    const sent = await surveyWhen(world, purchase.id, (stored) => stored.delivery.status === 'sent')
     expect(sent.delivery.messageId).toBe(question.message_id)
 
-    // Replays of the job and a direct double delivery never send it again.
-    await runSurveyJobNow(world, `nps:${purchase.id}`)
-    await runSurveyJobNow(world, `nps:${purchase.id}`)
+    // Replayed dispatches and the same purchase scheduled again never send it twice.
+    await world.app.services.outbox.dispatchDue()
+    await world.app.services.nps.scheduleAfterPurchase(purchase)
+    await world.app.services.outbox.dispatchDue()
     expect(surveyMessages(anna.user)).toHaveLength(1)
   })
 
@@ -113,55 +116,14 @@ describe('the survey after a purchase', () => {
     expect(surveyMessages(anna.user)).toHaveLength(1)
   })
 
-  it('two workers on one database send a due survey once', async () => {
-    const { world, clock } = await createNpsWorld()
-    const olga = await hireStaff(world, 7002, 'Ольга', 'center')
-    const anna = await joinedCustomer(world, { ...ANNA, id: 7102 })
-    const purchase = await recordPurchase(world, olga, anna.id)
-    const second = createScheduler(world.app.connection, { processEvery: 100, name: 'second-worker' })
-    defineNpsSurveyJob(second, {
-      api: world.app.bot.api,
-      i18n: world.app.i18n,
-      program: world.config.program,
-      services: world.app.services,
-      ownerIds: world.config.ownerIds,
-      logger: { warn: () => undefined },
-      clock,
-    })
-    await second.start()
-    try {
-      await advance(world, clock, 2 * HOUR)
-      // Both workers also get a duplicate job of their own, as after a crash and a re-schedule.
-      await Promise.all([
-        second.now('nps-send-survey', { surveyId: `nps:${purchase.id}` }),
-        world.app.scheduler.now('nps-send-survey', { surveyId: `nps:${purchase.id}` }),
-      ])
-      await anna.user.waitFor('Насколько вероятно')
-      await runSurveyJobNow(world, `nps:${purchase.id}`)
-      expect(surveyMessages(anna.user)).toHaveLength(1)
-    } finally {
-      await second.stop()
-    }
-  })
-
-  it('five deliveries of one due survey racing each other send it once', async () => {
+  it('five dispatches racing each other (several workers) send a due survey once', async () => {
     const { world, clock } = await createNpsWorld()
     const olga = await hireStaff(world, 7008, 'Ольга', 'center')
     const anna = await joinedCustomer(world, { ...ANNA, id: 7108 })
-    const purchase = await recordPurchase(world, olga, anna.id)
-    clock.advance(2 * HOUR) // the clock only: the scheduled job is not due for Agenda
-    const deps = {
-      api: world.app.bot.api,
-      i18n: world.app.i18n,
-      program: world.config.program,
-      services: world.app.services,
-      ownerIds: world.config.ownerIds,
-      logger: { warn: () => undefined },
-    }
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => deliverSurvey(deps, `nps:${purchase.id}`, clock.now())),
-    )
-    expect(results.filter((result) => result.kind === 'again')).toHaveLength(1)
+    await recordPurchase(world, olga, anna.id)
+    clock.advance(2 * HOUR) // the clock only: nothing has been dispatched yet
+    const { outbox } = world.app.services
+    await Promise.all(Array.from({ length: 5 }, () => outbox.dispatchDue()))
     await anna.user.waitFor('Насколько вероятно')
     expect(surveyMessages(anna.user)).toHaveLength(1)
   })
@@ -177,7 +139,7 @@ describe('the survey after a purchase', () => {
     await advance(world, clock, 10 * 24 * HOUR)
     const second = await recordPurchase(world, olga, anna.id)
     expect(await storedSurvey(world, second.id)).toBeNull()
-    expect(await surveyJob(world, `nps:${second.id}`)).toBeNull()
+    expect(await queuedSurvey(world, second.id)).toBeNull()
 
     await advance(world, clock, 21 * 24 * HOUR)
     const third = await recordPurchase(world, olga, anna.id)
@@ -203,10 +165,11 @@ describe('the survey after a purchase', () => {
     const purchase = await recordPurchase(world, olga, anna.id)
     await world.app.services.customers.setConsent(anna.id, 'nps', false)
     await advance(world, clock, 2 * HOUR)
-    const dropped = await eventually(async () => {
-      const stored = await storedSurvey(world, purchase.id)
-      return stored?.delivery.status === 'dropped' ? stored : undefined
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({
+      status: 'dropped',
+      dropReason: 'no_consent',
     })
+    const dropped = await surveyWhen(world, purchase.id, (stored) => stored.delivery.status === 'dropped')
     expect(dropped.delivery.dropReason).toBe('opted_out')
     expect(surveyMessages(anna.user)).toHaveLength(0)
   })
@@ -218,19 +181,36 @@ describe('the survey after a purchase', () => {
     const purchase = await recordPurchase(world, olga, anna.id)
 
     await advance(world, clock, 2 * HOUR) // 22:30, inside quiet hours 21:00-10:00
-    const deferred = await eventually(
-      async () => (await storedSurvey(world, purchase.id))?.delivery.deferredUntil,
+    const morning = new Date('2026-03-03T07:00:00.000Z')
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({ status: 'pending', dueAt: morning })
+    await surveyWhen(
+      world,
+      purchase.id,
+      (stored) => stored.delivery.deferredUntil?.getTime() === morning.getTime(),
     )
-    expect(deferred?.toISOString()).toBe('2026-03-03T07:00:00.000Z')
     expect(surveyMessages(anna.user)).toHaveLength(0)
 
     await advance(world, clock, 11 * HOUR) // 09:30: still quiet
-    await runSurveyJobNow(world, `nps:${purchase.id}`)
     expect(surveyMessages(anna.user)).toHaveLength(0)
 
     await advance(world, clock, 30 * MINUTE) // 10:00
     await anna.user.waitFor('Насколько вероятно')
     expect(surveyMessages(anna.user)).toHaveLength(1)
+  })
+
+  it('never asks a survey that expired while it waited for the morning', async () => {
+    const { world, clock } = await createNpsWorld({
+      start: '2026-03-02T20:30:00+03:00',
+      extraYaml: 'nps:\n  expiryHours: 1\n',
+    })
+    const olga = await hireStaff(world, 7011, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7111 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    await advance(world, clock, 2 * HOUR) // 22:30: quiet, deferred to 10:00, expiring at 23:30
+    await advance(world, clock, 12 * HOUR) // 10:30
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({ status: 'dropped', dropReason: 'expired' })
+    await surveyWhen(world, purchase.id, (stored) => stored.delivery.dropReason === 'expired')
+    expect(surveyMessages(anna.user)).toHaveLength(0)
   })
 
   it('marks a customer who blocked the bot unreachable and stops trying', async () => {
@@ -243,13 +223,13 @@ describe('the survey after a purchase', () => {
       description: 'Forbidden: bot was blocked by the user',
     })
     await advance(world, clock, 2 * HOUR)
-    const dropped = await eventually(async () => {
-      const stored = await storedSurvey(world, purchase.id)
-      return stored?.delivery.status === 'dropped' ? stored : undefined
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({
+      status: 'dropped',
+      dropReason: 'unreachable',
     })
+    const dropped = await surveyWhen(world, purchase.id, (stored) => stored.delivery.status === 'dropped')
     expect(dropped.delivery.dropReason).toBe('unreachable')
     expect((await world.app.services.customers.get(anna.id))?.reachable).toBe(false)
-    const job = await surveyJob(world, `nps:${purchase.id}`)
-    expect(job?.nextRunAt ?? null).toBeNull()
+    expect(surveyMessages(anna.user)).toHaveLength(0)
   })
 })

@@ -1,4 +1,4 @@
-import { GrammyError, InlineKeyboard, type Api } from 'grammy'
+import { InlineKeyboard, type Api } from 'grammy'
 import type { i18n } from 'i18next'
 import type { Program } from '../../domain/program.ts'
 import type { Feedback } from '../../db/feedback.ts'
@@ -12,7 +12,6 @@ import {
   npsAnswerButton,
   npsReplyButton,
   questionText,
-  scoreKeyboard,
 } from './nps-views.ts'
 import { languageOf, notify } from './staff-views.ts'
 
@@ -26,54 +25,19 @@ export interface NpsMessageDeps {
   logger: { warn(obj: object, msg: string): void }
 }
 
-/** How a run ended, for the job: nothing more to do, or come back at `at` (retry, morning, expiry). */
-export type DeliveryResult = { readonly kind: 'done' } | { readonly kind: 'again'; readonly at: Date }
-
-/** Minutes before a survey whose send failed (network, Telegram trouble) is tried again. */
-const RETRY_MINUTES = 10
-
-/** True for Telegram's 403: the user blocked the bot (or deleted their account). */
-export function isBlockedError(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 403
-}
+/** How a run of the closing job ended: nothing more to do, or come back at `at` (not expired yet). */
+export type ClosingResult = { readonly kind: 'done' } | { readonly kind: 'again'; readonly at: Date }
 
 /**
- * Sends a due survey, once: the service claims it (compare-and-set) before the message goes out
- * and marks it sent with the message id after; the job then comes back when it expires, to say
- * so in place of its buttons if it is still unanswered. A 403 marks the customer unreachable for
- * good; another failure releases the claim and asks to be tried again later (the service gives up
- * after a few attempts).
+ * Closes a survey when it expires (the question itself goes out through the outbox): a sent,
+ * unanswered one says so in place of its buttons, once, whatever the number of runs or workers.
  */
-export async function deliverSurvey(
-  deps: NpsMessageDeps,
-  surveyId: string,
-  now: Date,
-): Promise<DeliveryResult> {
-  const plan = await deps.services.nps.planDelivery(surveyId)
-  if (plan.action === 'none') return { kind: 'done' }
-  if (plan.action === 'defer') return { kind: 'again', at: plan.until }
-  if (plan.action === 'close') {
+export async function closeSurvey(deps: NpsMessageDeps, surveyId: string): Promise<ClosingResult> {
+  const plan = await deps.services.nps.planClosing(surveyId)
+  if (plan.action === 'wait') return { kind: 'again', at: plan.until }
+  if (plan.action === 'close')
     await closeExpiredSurvey(deps, plan.survey, plan.customer?.language ?? DEFAULT_LANGUAGE)
-    return { kind: 'done' }
-  }
-  const { survey, customer } = plan
-  const chatId = customer.chatId as number
-  const t = deps.i18n.getFixedT(languageOf(customer.language))
-  try {
-    const sent = await deps.api.sendMessage(chatId, questionText(t, deps.program), {
-      reply_markup: scoreKeyboard(survey.ref),
-    })
-    await deps.services.nps.markSent(survey.id, chatId, sent.message_id)
-    return { kind: 'again', at: survey.expiresAt }
-  } catch (error) {
-    if (isBlockedError(error)) {
-      await deps.services.nps.markUnreachable(survey)
-      return { kind: 'done' }
-    }
-    deps.logger.warn({ err: error, surveyId }, 'the NPS survey could not be sent; trying again later')
-    await deps.services.nps.releaseClaim(survey.id)
-    return { kind: 'again', at: new Date(now.getTime() + RETRY_MINUTES * 60_000) }
-  }
+  return { kind: 'done' }
 }
 
 /** Replaces an expired survey's buttons with "this survey is closed". */

@@ -1,4 +1,3 @@
-import { InlineKeyboard } from 'grammy'
 import type { TFunction } from 'i18next'
 import type { NpsSummary } from '../../domain/nps.ts'
 import type { Program } from '../../domain/program.ts'
@@ -39,19 +38,21 @@ export const npsAnswerButton = refCodec('npsans')
 /** `npsx.1:<ref>`: Cancel while writing a reply or an answer. */
 export const npsCancelButton = refCodec('npsx')
 
-/** The eleven score buttons, laid out for a phone: 0-5 on the first row, 6-10 on the second. */
-export function scoreKeyboard(ref: string): InlineKeyboard {
-  const keyboard = new InlineKeyboard()
-  for (let score = 0; score <= 10; score += 1) {
-    if (score === 6) keyboard.row()
-    keyboard.text(String(score), npsScoreButton.encode({ ref, score: String(score) }))
-  }
-  return keyboard
+/**
+ * The 0..10 buttons of a survey, as the outbox sends them: 0-5 and 6-10 in two rows, so they fit a
+ * phone screen. Labels are translation keys (`nps.scores.7`).
+ */
+export function scoreButtonRows(ref: string): { labelKey: string; data: string }[][] {
+  const button = (score: number) => ({
+    labelKey: `nps.scores.${score}`,
+    data: npsScoreButton.encode({ ref, score: String(score) }),
+  })
+  return [[0, 1, 2, 3, 4, 5].map(button), [6, 7, 8, 9, 10].map(button)]
 }
 
 /** "Насколько вероятно, что вы порекомендуете <shop> другу?" with the scale explained. */
 export function questionText(t: TFunction, program: Program): string {
-  return `${t('nps.question', { shop: program.shopName })}\n${t('nps.scale')}`
+  return `${t('nps.question', { shop: program.shopName })}\n\n${t('nps.scale')}`
 }
 
 /** An NPS as people read it: "+25", "−13", "0"; "—" without answers. */
