@@ -66,7 +66,7 @@ async function startServer(dbpath: string | undefined): Promise<RunningServer> {
   }
 }
 
-/** Runs `op` from `workers` concurrent loops for DURATION_MS; returns operations per second. */
+/** Runs `op` from `workers` concurrent loops for about DURATION_MS; returns operations per second. */
 async function rate(workers: number, op: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0
   const deadline = Date.now() + DURATION_MS
@@ -189,25 +189,29 @@ async function rawPingClient(uri: string): Promise<{ ping(): Promise<void>; clos
   }
 }
 
-/** Serial round trips of `op`: microseconds per round trip, and CPU per round trip of each side. */
-async function roundTrip(
+/**
+ * Runs `op` like {@link rate} and says what one operation cost: wall time per operation (serial)
+ * or operations per second (concurrent), and the CPU the server process and this client used.
+ */
+async function cost(
   db: RunningServer,
   label: string,
+  workers: number,
   op: (i: number) => Promise<unknown>,
 ): Promise<string> {
   const server0 = db.cpuMs()
   const client0 = process.cpuUsage()
-  const deadline = Date.now() + DURATION_MS
-  const started = performance.now()
   let n = 0
-  while (Date.now() < deadline) await op(n++)
-  const elapsed = performance.now() - started
+  const ops = await rate(workers, (i) => {
+    n++
+    return op(i)
+  })
   const client = process.cpuUsage(client0)
   const server1 = db.cpuMs()
   const us = (ms: number): string => Math.round((ms * 1000) / n).toString()
-  const wall = `${us(elapsed)} µs`
-  if (server0 === null || server1 === null) return `${label} ${wall}`
-  return `${label} ${wall} (server CPU ${us(server1 - server0)}, client CPU ${us((client.user + client.system) / 1000)})`
+  const speed = workers === 1 ? `${Math.round(1_000_000 / ops)} µs` : `${fmt(ops).trim()}/s`
+  if (server0 === null || server1 === null) return `${label} ${speed}`
+  return `${label} ${speed} (per operation: server CPU ${us(server1 - server0)} µs, client CPU ${us((client.user + client.system) / 1000)} µs)`
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(8)
@@ -280,12 +284,16 @@ async function runMode(label: string, dbpath: string | undefined, lines: string[
     const rawClient = await rawPingClient(db.uri)
     const users = client.db('bench').collection('users')
     const trips = [
-      await roundTrip(db, '`ping` over a bare socket (no driver):', () => rawClient.ping()),
-      await roundTrip(db, 'driver `ping`:', () => admin.command({ ping: 1 })),
-      await roundTrip(db, 'driver indexed `findOne`:', (i) => users.findOne({ code: `raw-${i % 1000}` })),
+      await cost(db, '`ping` over a bare socket (no driver):', 1, () => rawClient.ping()),
+      await cost(db, 'driver `ping`:', 1, () => admin.command({ ping: 1 })),
+      await cost(db, 'driver indexed `findOne`:', 1, (i) => users.findOne({ code: `raw-${i % 1000}` })),
     ]
     rawClient.close()
     lines.push(`- ${label}: one serial round trip takes ${trips.join('; ')}`)
+    const inserts = driverApi(users, 'cost')
+    lines.push(
+      `- ${label}: ${await cost(db, `driver \`insertOne\` from ${CONCURRENCY} clients:`, CONCURRENCY, (i) => inserts.insert(i))}`,
+    )
     await bigLookup(client.db('bench').collection('big'), lines, label)
     lines.push('')
   } finally {
