@@ -62,6 +62,9 @@ describe('/export and /program for owners', () => {
     )
     expect(text).toContain('Приветственный бонус: 100 баллов')
     expect(text).toContain('Баллами можно оплатить до 30% покупки')
+    expect(text).toContain(
+      'Награды за баллы: Кофе в подарок — 200 баллов, Десерт в подарок — 300 баллов; напоминание, когда до награды не больше 50 баллов',
+    )
     expect(text).toContain('Не больше 3 рекламных сообщений клиенту за 30 дней')
     expect(text).toContain('Утренняя сводка владельцу: 09:00 (Europe/Moscow)')
     const anna = await joinedCustomer(world, { id: 7921, first_name: 'Анна', language_code: 'ru' })

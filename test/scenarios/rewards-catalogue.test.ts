@@ -91,6 +91,8 @@ describe('staff give a catalogue reward for points', () => {
         actor: { role: 'staff', id: '9501' },
       }),
     ])
+    await guest.send('/history')
+    expect(guest.lastText()).toMatch(/Награда: Кофе в подарок · (<b>)?−200/)
   })
 
   it('the customer declines: nothing is spent and the barista is told', async () => {

@@ -7,6 +7,7 @@ import { formatDate, formatNumber } from '../i18n/format.ts'
 import { formatSigned } from '../i18n/format-loyalty.ts'
 import { menuLabels } from '../keyboards/main-menu.ts'
 import { forMember } from '../middlewares/require-member.ts'
+import { rewardName } from './staff-views.ts'
 
 /** Deepest page a button may ask for; beyond it the payload is forged. */
 const MAX_PAGE = 500
@@ -37,10 +38,17 @@ async function renderPage(
   if (current.entries.length === 0 && page > 0) return null
   if (current.entries.length === 0) return { text: ctx.t('history.empty'), keyboard: new InlineKeyboard() }
   const { program } = ctx.config
+  // A catalogue reward is named ("Reward: A free coffee"); its reason is `reward <id>`.
+  const what = (entry: LedgerEntry) =>
+    entry.kind === 'redeem' && entry.reason.startsWith('reward ')
+      ? ctx.t('history.reward', {
+          reward: rewardName(program, entry.reason.slice('reward '.length), ctx.lang),
+        })
+      : ctx.t(`history.kind.${entry.kind}`)
   const line = (entry: LedgerEntry) =>
     ctx.t('history.line', {
       date: formatDate(entry.createdAt, ctx.lang, program.timeZone, true),
-      what: ctx.t(`history.kind.${entry.kind}`),
+      what: what(entry),
       amount: formatSigned(entry.delta, (value) => formatNumber(value, ctx.lang)),
     })
   const keyboard = new InlineKeyboard()

@@ -18,7 +18,15 @@ export function percentText(bp: number, lang: Language): string {
 const time = ({ hour, minute }: { hour: number; minute: number }) =>
   `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`
 
-/** The effective rules in plain language: tiers, points, stamps, referral, messaging. */
+/** "Rewards for points: A free coffee — 200 points, ..." (points mode only). */
+function catalogueText(t: TFunction, lang: Language, program: Program): string {
+  const { catalogue, nearPoints } = program.rewards
+  if (program.mode !== 'points' || catalogue.length === 0) return t('owner_program.no_catalogue')
+  const rewards = catalogue.map((reward) => `${reward.names[lang]} — ${pointsText(t, reward.points)}`)
+  return t('owner_program.catalogue', { rewards: rewards.join(', '), near: pointsText(t, nearPoints) })
+}
+
+/** The effective rules in plain language: tiers, points, rewards, stamps, referral, messaging. */
 export function programText(t: TFunction, lang: Language, program: Program): string {
   const money = (minor: number) => moneyText(program, minor, lang)
   const tiers = program.tiers.map((tier) =>
@@ -41,6 +49,7 @@ export function programText(t: TFunction, lang: Language, program: Program): str
       program.points.expiryDays > 0
         ? t('owner_program.expiry', { days: program.points.expiryDays, warning: program.points.warningDays })
         : t('owner_program.no_expiry'),
+      catalogueText(t, lang, program),
       program.stampCard.enabled
         ? t('owner_program.stamps', { every: program.stampCard.every })
         : t('owner_program.no_stamps'),
