@@ -143,6 +143,30 @@ describe('program errors', () => {
     ])
   })
 
+  it('should refuse repeated, overlong and free reward ids, and read points as points', () => {
+    const names = { ru: 'Чай', en: 'Tea' }
+    const problems = problemsOf(() =>
+      parseProgram({
+        rewards: {
+          catalogue: [
+            { id: 'tea', names, points: 100 },
+            { id: 'tea', names, points: 120 },
+            { id: 'a-very-long-reward-identifier', names, points: 0 },
+          ],
+        },
+      }),
+    )
+    expect(problems).toEqual([
+      'program.yaml: rewards.catalogue[2].id: expected an id of at most 24 characters',
+      'program.yaml: rewards.catalogue[2].points: expected a positive integer',
+      'program.yaml: rewards.catalogue[1].id: expected a unique id, "tea" is repeated',
+    ])
+    const program = parseProgram({
+      rewards: { catalogue: [{ id: 'tea', names, points: 100 }], nearPoints: 0 },
+    })
+    expect(program.rewards).toEqual({ catalogue: [{ id: 'tea', names, points: 100 }], nearPoints: 0 })
+  })
+
   it('should name the file and position of a YAML syntax error', () => {
     const problems = problemsOf(() => parseProgramYaml('tiers: [\n  - a: b\n', 'my.yaml'))
     expect(problems[0]).toMatch(/^my\.yaml:2:3: /)
