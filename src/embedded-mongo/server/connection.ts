@@ -21,6 +21,15 @@ function memberName(socket: Socket, port: number): string {
   return `${host}:${port}`
 }
 
+/** An OP_MSG command being served: what it asked, and which request its next reply answers. */
+interface MsgCall {
+  body: Doc
+  db: string
+  responseTo: number
+  moreToCome: boolean
+  exhaust: boolean
+}
+
 /** Serves one client socket: frames messages, runs them in order and writes replies. */
 export class Connection {
   private chunks: Buffer[] = []
@@ -141,37 +150,24 @@ export class Connection {
     const moreToCome = (request.flags & MsgFlags.moreToCome) !== 0
     const exhaust = (request.flags & MsgFlags.exhaustAllowed) !== 0
     this.info.exhaustAllowed = exhaust
-    return this.runMsg(body, db, requestId, moreToCome, exhaust)
+    return this.runMsg({ body, db, responseTo: requestId, moreToCome, exhaust })
   }
 
   /** Runs an OP_MSG command and replies; an exhaust hello keeps replying until told otherwise. */
-  private runMsg(
-    body: Doc,
-    db: string,
-    responseTo: number,
-    moreToCome: boolean,
-    exhaust: boolean,
-  ): Promise<void> | undefined {
-    const reply = runCommand(this.state, body, db, this.info)
-    if (reply instanceof Promise)
-      return reply.then((r) => this.replyMsg(r, body, db, responseTo, moreToCome, exhaust))
-    return this.replyMsg(reply, body, db, responseTo, moreToCome, exhaust)
+  private runMsg(call: MsgCall): Promise<void> | undefined {
+    const reply = runCommand(this.state, call.body, call.db, this.info)
+    if (reply instanceof Promise) return reply.then((r) => this.replyMsg(r, call))
+    return this.replyMsg(reply, call)
   }
 
-  private replyMsg(
-    reply: Doc,
-    body: Doc,
-    db: string,
-    responseTo: number,
-    moreToCome: boolean,
-    exhaust: boolean,
-  ): Promise<void> | undefined {
-    if (moreToCome) return undefined
-    const streaming = exhaust && isAwaitableHello(body) && reply.ok === 1 && !this.state.isStopping()
-    const encoded = this.encode(reply, responseTo, streaming ? MsgFlags.moreToCome : 0)
+  private replyMsg(reply: Doc, call: MsgCall): Promise<void> | undefined {
+    if (call.moreToCome) return undefined
+    const streaming =
+      call.exhaust && isAwaitableHello(call.body) && reply.ok === 1 && !this.state.isStopping()
+    const encoded = this.encode(reply, call.responseTo, streaming ? MsgFlags.moreToCome : 0)
     this.send(encoded.bytes)
     if (!streaming || this.info.closed) return undefined
-    return this.runMsg(body, db, encoded.requestId, false, true)
+    return this.runMsg({ ...call, responseTo: encoded.requestId })
   }
 
   private encode(reply: Doc, responseTo: number, flags: number): { bytes: Buffer; requestId: number } {
