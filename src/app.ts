@@ -19,7 +19,7 @@ import { createChatStateStore } from './db/session-storage.ts'
 import type { Clock } from './domain/clock.ts'
 import { createLedgerService } from './domain/ledger/ledger-service.ts'
 import { defineExpireRedemptionsJob, scheduleExpireRedemptions } from './jobs/expire-redemptions.ts'
-import { createScheduler, type SchedulerOptions } from './jobs/scheduler.ts'
+import { createScheduler, releaseJobLocks, type SchedulerOptions } from './jobs/scheduler.ts'
 import { createMembershipService } from './services/membership.ts'
 import { createStaffDesk } from './services/staff-desk.ts'
 import { createStaffRepositories } from './db/staff-repositories.ts'
@@ -257,6 +257,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     defineRemindersJob(scheduler, services)
     definePointsExpiryJob(scheduler, { ledger })
     defineTierReviewJob(scheduler, services)
+    if (options.source.kind === 'polling') {
+      // Long polling admits one instance: a job still locked or a message still mid-send was left
+      // by a process that died (SIGKILL, power loss). Resume the jobs now rather than in 10 minutes;
+      // the messages are given up, never sent twice (see the outbox).
+      await releaseJobLocks(connection)
+      await outbox.abandonUnconfirmed(clock.now())
+    }
     await scheduler.start()
     await scheduleExpireRedemptions(scheduler)
     await scheduleOwnerDigest(scheduler, config.program.messaging.digestHour, config.program.timeZone)

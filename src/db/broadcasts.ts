@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose'
 import { randomBytes } from 'node:crypto'
 import type { LinkButton } from '../domain/link-button.ts'
 import type { SegmentKey } from '../services/reports.ts'
+import { UNCONFIRMED } from './outbox.ts'
 
 /**
  * Where a broadcast is: confirmed and being sent; finished (its final report went out, though
@@ -42,6 +43,8 @@ export interface BroadcastTally {
   readonly unreachable: number
   /** Dropped because the owner stopped the broadcast. */
   readonly cancelled: number
+  /** Given up mid-send by a crash: maybe delivered, never sent again (see the outbox). */
+  readonly unconfirmed: number
 }
 
 /** Broadcasts in MongoDB (`broadcasts`); the per-recipient marks are the outbox's own rows. */
@@ -130,11 +133,20 @@ export async function createBroadcastRepository(connection: Connection): Promise
           },
         ])
         .toArray()
-      const tally = { pending: 0, deferred: 0, sent: 0, skipped: 0, unreachable: 0, cancelled: 0 }
+      const tally = {
+        pending: 0,
+        deferred: 0,
+        sent: 0,
+        skipped: 0,
+        unreachable: 0,
+        cancelled: 0,
+        unconfirmed: 0,
+      }
       for (const { _id, count } of groups) {
         if (_id.status === 'sent') tally.sent += count
         else if (_id.status === 'pending' && _id.later) tally.deferred += count
         else if (_id.status !== 'dropped') tally.pending += count
+        else if (_id.reason === UNCONFIRMED) tally.unconfirmed += count
         else if (_id.reason === 'unreachable' || _id.reason === 'failed') tally.unreachable += count
         else if (_id.reason === BROADCAST_CANCELLED) tally.cancelled += count
         else tally.skipped += count

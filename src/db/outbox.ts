@@ -26,6 +26,9 @@ export interface OutboxPayload {
   readonly buttonRows?: readonly (readonly { readonly labelKey: string; readonly data: string }[])[]
 }
 
+/** Why a message was given up when its send may or may not have reached Telegram (a crash mid-send). */
+export const UNCONFIRMED = 'unconfirmed'
+
 /** Where a message is: waiting (maybe deferred), being sent by one worker, sent, or never sent. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped'
 
@@ -74,12 +77,24 @@ export interface OutboxRepository {
   findByKey(key: string): Promise<OutboxMessage | null>
   /** Pending messages due at `now`, oldest first, at most `limit`. */
   due(now: Date, limit: number): Promise<OutboxMessage[]>
-  /** Takes a pending due message for sending; false when another worker took it first. */
+  /**
+   * Takes a pending due message for sending, right before the send; false when another worker took
+   * it first. A message left `sending` by a crash may or may not have reached Telegram.
+   */
   claim(id: string, now: Date): Promise<boolean>
   markSent(id: string, at: Date, messageId: number): Promise<void>
-  /** Puts a claimed message back to wait until `until` (quiet hours, a failed send). */
-  reschedule(id: string, until: Date): Promise<void>
-  drop(id: string, reason: string): Promise<void>
+  /**
+   * Makes a message in status `from` wait until `until` (quiet hours, the cap, a failed send);
+   * false when it is no longer in `from` (another worker got to it).
+   */
+  reschedule(id: string, until: Date, from: 'pending' | 'sending'): Promise<boolean>
+  /** Gives a message in status `from` up with `reason`; false when it is no longer in `from`. */
+  drop(id: string, reason: string, from: 'pending' | 'sending'): Promise<boolean>
+  /**
+   * Messages still `sending` that were claimed before `claimedBefore`: their worker died between the
+   * send and the mark (a crash), so nobody knows whether Telegram delivered them.
+   */
+  sendingClaimedBefore(claimedBefore: Date): Promise<OutboxMessage[]>
   /** Promotional messages sent to the customer after `since` (a message sent exactly then is out of the window). */
   countPromotionalSentSince(customerId: string, since: Date): Promise<number>
   /** When the oldest promotional message sent to the customer after `since` went out; null if none. */
@@ -224,14 +239,25 @@ export async function createOutboxRepository(connection: Connection): Promise<Ou
     async markSent(id, at, messageId) {
       await model.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: at, messageId } })
     },
-    async reschedule(id, until) {
-      await model.updateOne(
-        { _id: id, status: 'sending' },
+    async reschedule(id, until, from) {
+      const result = await model.updateOne(
+        { _id: id, status: from },
         { $set: { status: 'pending', dueAt: until, claimedAt: null } },
       )
+      return result.modifiedCount === 1
     },
-    async drop(id, reason) {
-      await model.updateOne({ _id: id }, { $set: { status: 'dropped', dropReason: reason } })
+    async drop(id, reason, from) {
+      const result = await model.updateOne(
+        { _id: id, status: from },
+        { $set: { status: 'dropped', dropReason: reason } },
+      )
+      return result.modifiedCount === 1
+    },
+    async sendingClaimedBefore(claimedBefore) {
+      const docs = await model
+        .find({ status: 'sending', claimedAt: { $lt: claimedBefore } })
+        .lean<OutboxDoc[]>()
+      return docs.map(toMessage)
     },
     async countPromotionalSentSince(customerId, since) {
       return model.countDocuments({ customerId, promotional: true, status: 'sent', sentAt: { $gt: since } })

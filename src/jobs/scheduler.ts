@@ -28,3 +28,15 @@ export function createScheduler(connection: Connection, options: SchedulerOption
     defaultConcurrency: 5,
   })
 }
+
+/**
+ * Unlocks every job. Agenda honours a lock for its whole lifetime (10 minutes), so after a crash
+ * the jobs the dead process held (the outbox dispatch, a broadcast, a survey) would wait that long.
+ * Only for the single instance at start (long polling admits one): every lock then belongs to a
+ * dead process. The jobs are safe to run twice anyway (claims and idempotency keys).
+ */
+export async function releaseJobLocks(connection: Connection): Promise<void> {
+  const db = connection.db
+  if (!db) throw new Error('database connection is not open')
+  await db.collection('jobs').updateMany({ lockedAt: { $ne: null } }, { $unset: { lockedAt: true } })
+}

@@ -1,6 +1,12 @@
 import type { i18n } from 'i18next'
 import type { CustomerRepository } from '../db/customers.ts'
-import type { NewOutboxMessage, OutboxMessage, OutboxPayload, OutboxRepository } from '../db/outbox.ts'
+import {
+  UNCONFIRMED,
+  type NewOutboxMessage,
+  type OutboxMessage,
+  type OutboxPayload,
+  type OutboxRepository,
+} from '../db/outbox.ts'
 import type { Clock } from '../domain/clock.ts'
 import { DAY_MS } from '../domain/clock.ts'
 import {
@@ -113,6 +119,11 @@ const DISPATCH_IN_FLIGHT = 32
 const ENQUEUE_CHUNK = 500
 /** Minutes before a message whose send failed (network, Telegram trouble) is tried again. */
 const RETRY_MINUTES = 10
+/**
+ * A message still being sent after this long lost its worker (a crash between the send and the
+ * mark): longer than any send takes with its retries, so a live worker is never overtaken.
+ */
+const SENDING_LEASE_MINUTES = 30
 /** A message that keeps failing is given up after this long past its due time. */
 const GIVE_UP_DAYS = 2
 
@@ -158,13 +169,22 @@ async function eachCustomerInParallel(
   if (failures.length > 0) throw failures[0]
 }
 
+/** The statuses a worker moves a message out of: waiting, or claimed by itself for the send. */
+type Claimable = 'pending' | 'sending'
+
 /**
  * The one way every non-transactional message leaves the bot. `enqueue` stores it under its
- * idempotency key; `dispatchDue` (the `outbox-dispatch` job) claims each due message with a
- * compare-and-set, decides with the messaging policy (consent, 30-day promotional cap, quiet
- * hours: deferred to their end) and sends it through the bot's paced api. A 403 marks the
- * customer unreachable, so nothing more is sent to them. A message past its `expiresAt` is dropped
- * unsent. The feature behind a category may `observe` what became of its messages.
+ * idempotency key; `dispatchDue` (the `outbox-dispatch` job) decides with the messaging policy
+ * (consent, 30-day promotional cap, quiet hours: deferred to their end), claims the message with a
+ * compare-and-set right before sending it through the bot's paced api, and marks it sent. A 403
+ * marks the customer unreachable, so nothing more is sent to them. A message past its `expiresAt`
+ * is dropped unsent. The feature behind a category may `observe` what became of its messages.
+ *
+ * At most once: a worker killed between the send and the mark leaves the message `sending`, and
+ * nobody can tell whether Telegram got it. It is given up as `unconfirmed`, never sent again: a
+ * promotion or a greeting twice costs the customer's trust (and a place under the cap), one missed
+ * copy costs little. Only the messages in flight at the crash are at stake (at most
+ * {@link DISPATCH_IN_FLIGHT} per worker).
  */
 export function createOutboxService(deps: OutboxDeps) {
   const { outbox, customers, clock, program } = deps
@@ -178,25 +198,28 @@ export function createOutboxService(deps: OutboxDeps) {
       )
   }
 
-  async function drop(message: OutboxMessage, reason: string): Promise<'dropped'> {
-    await outbox.drop(message.id, reason)
+  /** Drops a message still in status `from`; null when another worker got to it first. */
+  async function drop(message: OutboxMessage, reason: string, from: Claimable): Promise<'dropped' | null> {
+    if (!(await outbox.drop(message.id, reason, from))) return null
     await report(message, { kind: 'dropped', reason })
     return 'dropped'
   }
 
-  async function defer(message: OutboxMessage, until: Date): Promise<'deferred'> {
-    await outbox.reschedule(message.id, until)
+  /** Makes a message still in status `from` wait until `until`; null when another worker got to it first. */
+  async function defer(message: OutboxMessage, until: Date, from: Claimable): Promise<'deferred' | null> {
+    if (!(await outbox.reschedule(message.id, until, from))) return null
     await report(message, { kind: 'deferred', until })
     return 'deferred'
   }
 
   async function deliver(message: OutboxMessage, now: Date): Promise<keyof DispatchReport | null> {
-    if (!(await outbox.claim(message.id, now))) return null
+    // Decide first, claim last: a message is `sending` only around the send itself, so a crash
+    // anywhere else leaves it pending for the next run.
     if (message.expiresAt !== null && now.getTime() >= message.expiresAt.getTime())
-      return drop(message, 'expired')
+      return drop(message, 'expired', 'pending')
     const customer = await customers.get(message.customerId)
     if (customer === null || customer.erasedAt !== null || customer.chatId === null)
-      return drop(message, 'unreachable')
+      return drop(message, 'unreachable', 'pending')
     const capped = isPromotional(message.category)
     const windowStart = new Date(now.getTime() - CAP_WINDOW_MS)
     const sentInWindow = capped ? await outbox.countPromotionalSentSince(customer.id, windowStart) : 0
@@ -219,8 +242,8 @@ export function createOutboxService(deps: OutboxDeps) {
       program.messaging,
       program.timeZone,
     )
-    if (decision.action === 'drop') return drop(message, decision.reason)
-    if (decision.action === 'defer') return defer(message, decision.until)
+    if (decision.action === 'drop') return drop(message, decision.reason, 'pending')
+    if (decision.action === 'defer') return defer(message, decision.until, 'pending')
     const lang = isLanguage(customer.language) ? customer.language : DEFAULT_LANGUAGE
     const t = deps.i18n.getFixedT(lang)
     const { parts, buttons, buttonRows, links, photo } = message.payload
@@ -240,6 +263,7 @@ export function createOutboxService(deps: OutboxDeps) {
       ...(links ?? []).map((link) => [{ text: link.label, url: link.url }]),
     ].filter((row) => row.length > 0)
     const markup = rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}
+    if (!(await outbox.claim(message.id, now))) return null
     try {
       const sent = photo
         ? await deps.sender.sendPhoto(customer.chatId, photo, { caption: text, ...markup })
@@ -251,12 +275,22 @@ export function createOutboxService(deps: OutboxDeps) {
     } catch (error) {
       if (isBlocked(error)) {
         await customers.setReachable(customer.id, false)
-        return drop(message, 'unreachable')
+        return drop(message, 'unreachable', 'sending')
       }
-      if (now.getTime() - message.dueAt.getTime() > GIVE_UP_DAYS * DAY_MS) return drop(message, 'failed')
+      if (now.getTime() - message.dueAt.getTime() > GIVE_UP_DAYS * DAY_MS)
+        return drop(message, 'failed', 'sending')
       deps.logger.warn({ err: error, key: message.key }, 'an outbox message could not be sent; trying later')
-      return defer(message, new Date(now.getTime() + RETRY_MINUTES * 60_000))
+      return defer(message, new Date(now.getTime() + RETRY_MINUTES * 60_000), 'sending')
     }
+  }
+
+  /** Gives up (reported to the observers) the messages claimed before `claimedBefore` and still mid-send. */
+  async function abandonUnconfirmed(claimedBefore: Date): Promise<number> {
+    let abandoned = 0
+    for (const message of await outbox.sendingClaimedBefore(claimedBefore)) {
+      if (await drop(message, UNCONFIRMED, 'sending')) abandoned += 1
+    }
+    return abandoned
   }
 
   function messageOf(request: EnqueueRequest, now: Date): NewOutboxMessage {
@@ -301,6 +335,8 @@ export function createOutboxService(deps: OutboxDeps) {
      */
     async dispatchDue(options: { keepAlive?: () => Promise<void> } = {}): Promise<DispatchReport> {
       const report: DispatchReport = { sent: 0, deferred: 0, dropped: 0 }
+      const start = clock.now()
+      await abandonUnconfirmed(new Date(start.getTime() - SENDING_LEASE_MINUTES * 60_000))
       for (;;) {
         const now = clock.now()
         const due = await outbox.due(now, DISPATCH_BATCH)
@@ -320,6 +356,12 @@ export function createOutboxService(deps: OutboxDeps) {
     observe(category: MessageCategory, observer: OutboxObserver): void {
       observers.set(category, observer)
     },
+
+    /**
+     * Gives up the messages a dead worker left mid-send (claimed before `claimedBefore`): at most
+     * once, never twice. The only instance calls it with its start instant (see startApp).
+     */
+    abandonUnconfirmed,
 
     /** The stored message of a key, for idempotency checks and tests. */
     find(key: string): Promise<OutboxMessage | null> {

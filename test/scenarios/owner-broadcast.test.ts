@@ -114,6 +114,7 @@ describe('owner broadcasts', () => {
       skipped: 1,
       unreachable: 0,
       cancelled: 0,
+      unconfirmed: 0,
     })
     for (const user of [anna, boris, vera]) await user.refresh()
     expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([1, 1, 0])

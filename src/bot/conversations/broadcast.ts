@@ -209,6 +209,7 @@ export function createBroadcastConversation(i18n: i18n) {
           skipped: 0,
           unreachable: 0,
           cancelled: 0,
+          unconfirmed: 0,
         }),
         { ...html, reply_markup: stopKeyboard(t, broadcast.id) },
       )

@@ -83,17 +83,14 @@ export function broadcastReportText(
   stopped = false,
 ): string {
   const vars = { total, sent: tally.sent, skipped: tally.skipped, unreachable: tally.unreachable }
+  const reached = tally.sent + tally.skipped + tally.unreachable + tally.unconfirmed
   if (stopped)
     return tally.pending > 0
       ? t('owner_broadcast.stopping_progress', vars)
-      : t('owner_broadcast.report_stopped', {
-          ...vars,
-          cancelled: total - tally.sent - tally.skipped - tally.unreachable,
-        })
-  if (tally.pending > 0)
-    return t('owner_broadcast.progress', { ...vars, done: tally.sent + tally.skipped + tally.unreachable })
-  const report = t('owner_broadcast.report', vars)
-  return tally.deferred > 0
-    ? `${report}\n${t('owner_broadcast.deferred', { count: tally.deferred })}`
-    : report
+      : t('owner_broadcast.report_stopped', { ...vars, cancelled: total - reached })
+  if (tally.pending > 0) return t('owner_broadcast.progress', { ...vars, done: reached })
+  const lines = [t('owner_broadcast.report', vars)]
+  if (tally.unconfirmed > 0) lines.push(t('owner_broadcast.unconfirmed', { count: tally.unconfirmed }))
+  if (tally.deferred > 0) lines.push(t('owner_broadcast.deferred', { count: tally.deferred }))
+  return lines.join('\n')
 }

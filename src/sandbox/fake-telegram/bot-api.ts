@@ -8,7 +8,7 @@ import { ApiError, ApiOk, notFound, unauthorized } from './errors.ts'
 import { METHODS } from './methods/index.ts'
 import { Params, parseParams, readBody } from './params.ts'
 import type { BotState, World } from './state.ts'
-import type { ApiCallRecord } from './types.ts'
+import type { ApiCallRecord, NetworkFault } from './types.ts'
 
 const TOKEN_SHAPE = /^\d+:/
 const VALID_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{30,64}$/
@@ -37,7 +37,7 @@ export async function callMethod(
   method: string,
   params: Params,
   signal: AbortSignal = new AbortController().signal,
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; record: ApiCallRecord }> {
   const key = method.toLowerCase()
   const record: ApiCallRecord = {
     at: Date.now(),
@@ -90,7 +90,7 @@ export async function callMethod(
   if (key !== 'getupdates' || (Array.isArray(body.result) && body.result.length > 0) || !record.ok) {
     world.options.log(`${method} → ${status}${record.ok ? '' : ` ${String(body.description)}`}`)
   }
-  return { status, body }
+  return { status, body, record }
 }
 
 async function serveFile(world: World, res: ServerResponse, token: string, path: string): Promise<void> {
@@ -132,13 +132,38 @@ export async function handleBotApi(
     res.on('close', () => {
       if (!res.writableEnded) abort.abort()
     })
+    const fault = world.takeFault(method)
+    if (fault && !fault.processed) {
+      world.calls.push({
+        at: Date.now(),
+        botId: bot.id,
+        method,
+        params: params.toRecord(),
+        files: [],
+        ok: false,
+        status: 0,
+        response: undefined,
+        disrupted: fault.kind,
+      })
+      return disrupt(req, fault)
+    }
     const answer = await callMethod(world, bot, method, params, abort.signal)
+    if (fault) {
+      answer.record.disrupted = fault.kind
+      return disrupt(req, fault)
+    }
     if (!res.destroyed) sendJson(res, answer.status, answer.body)
   } catch (e) {
     const error =
       e instanceof ApiError ? e : new ApiError(500, `Internal Server Error: ${(e as Error).message}`)
     if (!res.headersSent) sendJson(res, error.code, error.toEnvelope())
   }
+  return true
+}
+
+/** Leaves the request unanswered (`hang`: the bot's timeout ends it) or drops its connection (`reset`). */
+function disrupt(req: IncomingMessage, fault: NetworkFault): true {
+  if (fault.kind === 'reset') req.socket.destroy()
   return true
 }
 

@@ -11,7 +11,7 @@ import { ApiError } from './errors.ts'
 import { LocalTransport } from './local-transport.ts'
 import { World } from './state.ts'
 import { handleStaticPage } from './static-page.ts'
-import type { ApiCallRecord, RateLimits, SandboxConfig, UserProfile } from './types.ts'
+import type { ApiCallRecord, NetworkFault, RateLimits, SandboxConfig, UserProfile } from './types.ts'
 import { UserActions } from './user-actions.ts'
 import { handleUserApi } from './user-api.ts'
 
@@ -66,6 +66,8 @@ export interface FakeTelegram {
     error: { error_code: number; description: string; retry_after?: number },
     times?: number,
   ): void
+  /** The next `times` (default 1) calls of `method` meet a broken network (see NetworkFault). */
+  disruptNext(method: string, fault: NetworkFault, times?: number): void
   /** Delivers a raw update as is (even an old update_id) and waits until the bot handled it. */
   deliverUpdate(update: unknown): Promise<void>
   /** Every Bot API call so far, in order of arrival, with params and the answer sent. */
@@ -136,6 +138,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         error: new ApiError(error.error_code, error.description, params),
         remaining: times,
       })
+    },
+    disruptNext(method, fault, times = 1) {
+      world.faults.set(method.toLowerCase(), { fault, remaining: times })
     },
     async deliverUpdate(update) {
       const bot = world.bot()

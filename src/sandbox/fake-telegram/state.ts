@@ -13,6 +13,7 @@ import type {
   Entity,
   InlineKeyboard,
   MessageVersion,
+  NetworkFault,
   PhotoSize,
   RateLimits,
   ReplyKeyboard,
@@ -159,6 +160,8 @@ export class World {
   readonly files = new FileStore()
   readonly calls: ApiCallRecord[] = []
   readonly failures = new Map<string, InjectedFailure>()
+  /** Network faults for the next calls of a method (lower-case name). */
+  readonly faults = new Map<string, { fault: NetworkFault; remaining: number }>()
   readonly events = new EventEmitter()
   config: SandboxConfig
   private limits: Partial<RateLimits>
@@ -168,6 +171,15 @@ export class World {
     this.limits = { ...options.limits }
     this.config = { ownerIds: [], botUsername: options.botUsername }
     this.events.setMaxListeners(0)
+  }
+
+  /** The network fault the next call of `method` meets, if one was injected (counted down). */
+  takeFault(method: string): NetworkFault | undefined {
+    const key = method.toLowerCase()
+    const entry = this.faults.get(key)
+    if (!entry) return undefined
+    if (--entry.remaining <= 0) this.faults.delete(key)
+    return entry.fault
   }
 
   /** The bot for a (syntactically valid) token, created on its first request. */

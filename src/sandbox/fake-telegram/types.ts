@@ -227,6 +227,18 @@ export interface ApiCallRecord {
   status: number
   /** The exact JSON envelope sent back. */
   response: unknown
+  /** A simulated network fault instead of (or after) the answer: the bot got no answer. */
+  disrupted?: NetworkFault['kind']
+}
+
+/**
+ * A broken network between the bot and the Bot API: `hang` never answers (the bot's request times
+ * out), `reset` drops the connection. With `processed` the call takes effect first and only the
+ * answer is lost, so the bot cannot tell whether its message went out.
+ */
+export interface NetworkFault {
+  kind: 'hang' | 'reset'
+  processed: boolean
 }
 
 /** Settings the sandbox page reads from `/sandbox/api/config`. */
