@@ -32,8 +32,12 @@ export interface ProcessWorld {
   /** Starts the bot process (again, after a crash); resolves once it polls for updates. */
   start(): Promise<BotProcess>
   user(profile: UserProfile): FakeUser
-  /** A customer who joined (welcome bonus) and has a chat with the bot; the bot must be running. */
-  joinedCustomer(user: FakeUser): Promise<Customer>
+  /**
+   * A customer who joined (welcome bonus), written straight to the database after they wrote to
+   * the bot (which must be running; `wroteToBot: false` skips that when nothing will be sent to
+   * them); `at` back-dates the join and the bonus (so it can have expired).
+   */
+  joinedCustomer(user: FakeUser, options?: { at?: Date; wroteToBot?: boolean }): Promise<Customer>
   /** The card deep link a barista's phone opens when scanning the customer's QR. */
   cardLink(customer: Customer): string
 }
@@ -80,14 +84,14 @@ export async function createProcessWorld(
   const programFile = writeProgramFile(program)
   const config = loadConfig({ LOG_LEVEL: 'silent', PROGRAM_FILE: programFile })
   const repositories = await createRepositories(connection)
-  const clock = { now: () => new Date() }
-  const ledger = createLedgerService({
-    ledger: repositories.ledgerEntries,
-    customers: repositories.customers,
-    purchases: repositories.purchases,
-    clock,
-    program: config.program,
-  })
+  const ledgerAt = (at: Date) =>
+    createLedgerService({
+      ledger: repositories.ledgerEntries,
+      customers: repositories.customers,
+      purchases: repositories.purchases,
+      clock: { now: () => at },
+      program: config.program,
+    })
   const token = botToken()
   const setup = { tg, mongoUri: server.uri, dbName, ownerIds: [OWNER_ID], programFile }
   return {
@@ -99,8 +103,10 @@ export async function createProcessWorld(
       return startBotProcess(setup, token)
     },
     user: (profile) => tg.user(profile),
-    async joinedCustomer(user) {
-      await answered(user, () => user.send('/help'), /Что умеет бот/)
+    async joinedCustomer(user, options = {}) {
+      const at = options.at ?? new Date()
+      // Telegram delivers nothing to someone who never wrote to the bot.
+      if (options.wroteToBot ?? true) await answered(user, () => user.send('/help'), /Что умеет бот/)
       const { customers } = repositories
       const record = await customers.ensure({
         telegramId: user.id,
@@ -109,8 +115,8 @@ export async function createProcessWorld(
         language: user.profile.language_code ?? 'ru',
         tierId: config.program.tiers[0]!.id,
       })
-      await customers.markJoined(record.id, clock.now())
-      await ledger.grantBonus({ kind: 'welcome', customerId: record.id })
+      await customers.markJoined(record.id, at)
+      await ledgerAt(at).grantBonus({ kind: 'welcome', customerId: record.id })
       return (await customers.get(record.id))!
     },
     cardLink: (customer) => `https://t.me/loyalty_sandbox_bot?start=c-${customer.cardToken}`,
@@ -150,5 +156,14 @@ export async function answered(
       throw new Error(`no answer matching ${expected} within 20 s; the last one: ${JSON.stringify(text)}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 30))
+  }
+}
+
+/** Polls `condition` every 20 ms until it holds; fails naming `what` after 30 s. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
