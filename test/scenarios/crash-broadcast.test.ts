@@ -25,7 +25,9 @@ describe('the bot process killed (SIGKILL) in the middle of a broadcast', () => 
     const customers = await Promise.all(users.map((user) => world.joinedCustomer(user)))
     const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
     await answered(owner, () => owner.send('/broadcast'), /Напишите текст рассылки/)
-    await answered(owner, () => owner.send(OFFER), /Кому отправить/)
+    await answered(owner, () => owner.send(OFFER), /Пришлите фото/)
+    await answered(owner, () => owner.tap('⏭ Без фото'), /Добавить кнопку/)
+    await answered(owner, () => owner.tap('⏭ Без кнопки'), /Кому отправить/)
     await answered(owner, () => owner.tap('всем участникам'), /Отправить\?/)
 
     // Telegram takes the 15th offer but its answer never comes back; the bot dies while waiting.

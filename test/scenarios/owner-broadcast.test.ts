@@ -351,6 +351,7 @@ describe('stopping a running broadcast', () => {
       skipped: 1,
       unreachable: 0,
       cancelled: 1,
+      unconfirmed: 0,
     })
     for (const user of [anna, boris, vera]) await user.refresh()
     expect([copiesOf(anna, OFFER), copiesOf(boris, OFFER), copiesOf(vera, OFFER)]).toEqual([0, 1, 0])
