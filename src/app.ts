@@ -271,7 +271,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await scheduleGreetings(scheduler)
     await schedulePointsExpiry(scheduler)
     await scheduleTierReview(scheduler)
-    cleanups.push(() => scheduler.stop())
+    cleanups.push(async () => {
+      // Running jobs finish (the outbox stops taking new messages first); unlocking them mid-run
+      // would leave a message between its send and its mark. One still running after 10 s keeps
+      // its lock, which the next start of a polling instance releases.
+      outbox.stop()
+      const drained = await scheduler.drain({ timeout: 10_000, closeConnection: false })
+      if (drained.timedOut) logger.warn({ running: drained.running }, 'jobs still running at shutdown')
+    })
 
     let httpUrl: string | undefined
     if (options.http) {

@@ -189,6 +189,8 @@ type Claimable = 'pending' | 'sending'
 export function createOutboxService(deps: OutboxDeps) {
   const { outbox, customers, clock, program } = deps
   const observers = new Map<MessageCategory, OutboxObserver>()
+  /** Set by `stop()`: a dispatch run finishes the sends in flight and takes no more. */
+  let stopping = false
 
   async function report(message: OutboxMessage, outcome: OutboxOutcome): Promise<void> {
     await observers
@@ -339,14 +341,23 @@ export function createOutboxService(deps: OutboxDeps) {
       await abandonUnconfirmed(new Date(start.getTime() - SENDING_LEASE_MINUTES * 60_000))
       for (;;) {
         const now = clock.now()
-        const due = await outbox.due(now, DISPATCH_BATCH)
+        const due = stopping ? [] : await outbox.due(now, DISPATCH_BATCH)
         if (due.length === 0) return report
         await eachCustomerInParallel(due, DISPATCH_IN_FLIGHT, async (message) => {
+          if (stopping) return
           const outcome = await deliver(message, now)
           if (outcome) report[outcome] += 1
         })
         await options.keepAlive?.()
       }
+    },
+
+    /**
+     * For a graceful shutdown: a running dispatch finishes the messages it is sending and leaves
+     * the rest pending for the next start, so none is caught between the send and its mark.
+     */
+    stop(): void {
+      stopping = true
     },
 
     /**
