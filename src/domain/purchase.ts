@@ -64,8 +64,9 @@ export function assertRedeemable(
 ): Points {
   const max = maxRedeemable(program, amount, balance)
   if (requested > max) {
-    if (requested > balance && max === balance) throw new DomainError('REDEEM.OVER_BALANCE', { balance, max })
-    throw new DomainError('REDEEM.OVER_CAP', { max, balance })
+    if (requested > balance && max === balance)
+      throw new DomainError('REDEEM.OVER_BALANCE', { balance, max, count: balance })
+    throw new DomainError('REDEEM.OVER_CAP', { max, balance, count: max })
   }
   return max
 }

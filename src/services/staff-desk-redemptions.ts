@@ -88,8 +88,9 @@ export function createDeskRedemptions(deps: StaffDeskDeps, parts: DeskParts) {
       const { balance } = await ledger.balanceSummary(request.customerId)
       const max = maxRedeemable(program, request.purchaseAmount, balance)
       if (request.points > max) {
-        if (request.points > balance) throw new DomainError('REDEEM.OVER_BALANCE', { balance, max })
-        throw new DomainError('REDEEM.OVER_CAP', { max, balance })
+        if (request.points > balance)
+          throw new DomainError('REDEEM.OVER_BALANCE', { balance, max, count: balance })
+        throw new DomainError('REDEEM.OVER_CAP', { max, balance, count: max })
       }
       const purchase = request.purchaseId
         ? { purchaseId: request.purchaseId, receiptId: request.receiptId }

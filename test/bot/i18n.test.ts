@@ -94,12 +94,22 @@ describe('domain error messages', () => {
     for (const lang of ['ru', 'en']) {
       const t = i18n.getFixedT(lang)
       const missing = DOMAIN_ERROR_CODES.filter(
-        (code) => !i18n.exists(translationKeyOf(code), { lng: lang, fallbackLng: false }),
+        // `count` lets a message with plural forms (points: 1 балл, 2 балла) count as present.
+        (code) => !i18n.exists(translationKeyOf(code), { lng: lang, fallbackLng: false, count: 1 }),
       )
       expect(missing, lang).toEqual([])
       expect(t(translationKeyOf('LEDGER.INSUFFICIENT_POINTS'), { balance: 5, requested: 10 })).toMatch(
         /5.*10/,
       )
     }
+    const ru = i18n.getFixedT('ru')
+    const overBalance = (balance: number) =>
+      ru(translationKeyOf('REDEEM.OVER_BALANCE'), { balance, max: balance, count: balance })
+    expect([1, 2, 5, 21].map(overBalance)).toEqual([
+      'Доступен только 1 балл.',
+      'Доступно только 2 балла.',
+      'Доступно только 5 баллов.',
+      'Доступен только 21 балл.',
+    ])
   })
 })

@@ -91,7 +91,10 @@ export function createStaffPurchaseConversation(i18n: i18n) {
             redeem = parsed.value
             break
           }
-          await say(ctx, parsed.ok ? t('errors.REDEEM.OVER_CAP', { max: limits.max }) : parsed.message)
+          await say(
+            ctx,
+            parsed.ok ? t('errors.REDEEM.OVER_CAP', { max: limits.max, count: limits.max }) : parsed.message,
+          )
         }
       }
 
