@@ -106,6 +106,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     }
   }
   const server = createServer((req, res) => void route(req, res))
+  // Node closes idle keep-alive connections after 5 s; a bot reusing one just then gets a network
+  // error for a request the server never saw (and waits out grammY's retry backoff). Telegram keeps
+  // them open far longer.
+  server.keepAliveTimeout = 75_000
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
