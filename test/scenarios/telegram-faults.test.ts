@@ -81,7 +81,7 @@ describe('Telegram faults on long polling', () => {
     world.tg.failNext('getUpdates', { error_code: 502, description: 'Bad Gateway' }, 2)
     await anna.send('/balance').catch(() => undefined)
     await anna.send('/help').catch(() => undefined)
-    await anna.waitFor((message) => anna.texts().filter((text) => text.includes(HELP)).length === 2, {
+    await anna.waitFor(() => anna.texts().filter((text) => text.includes(HELP)).length === 2, {
       timeoutMs: 25_000,
     })
     const polls = world.tg.apiCalls().filter((call) => call.method === 'getUpdates')
