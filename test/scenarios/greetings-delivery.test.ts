@@ -48,4 +48,32 @@ describe('delivering greetings through Telegram', () => {
     await anna.user.waitFor('Анна, с днём рождения!')
     expect(await world.app.services.outbox.find(`birthday:${anna.id}:2026`)).toMatchObject({ status: 'sent' })
   })
+
+  it('a 429 storm longer than the retry budget keeps the greeting queued, and it arrives once later', async () => {
+    const { world, clock } = await createGreetingsWorld('2026-03-14T12:00:00+03:00')
+    const anna = await member(world, ANNA, { day: 14, month: 3, year: null })
+    const before = sendsTo(world, ANNA.id).length
+    world.tg.failNext(
+      'sendMessage',
+      { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 },
+      7,
+    )
+
+    await runBirthdays(world)
+    // Six attempts (the first and five retries), then the outbox keeps it for ten minutes later.
+    expect(
+      sendsTo(world, ANNA.id)
+        .slice(before)
+        .map((call) => call.status),
+    ).toEqual([429, 429, 429, 429, 429, 429])
+    expect(await world.app.services.outbox.find(`birthday:${anna.id}:2026`)).toMatchObject({
+      status: 'pending',
+    })
+
+    clock.advance(10 * 60_000)
+    await world.app.services.outbox.dispatchDue()
+    await anna.user.waitFor('Анна, с днём рождения!')
+    expect(textsWith(anna.user, 'с днём рождения')).toHaveLength(1)
+    expect(await world.app.services.outbox.find(`birthday:${anna.id}:2026`)).toMatchObject({ status: 'sent' })
+  })
 })
