@@ -4,18 +4,9 @@
  * the whole stack (bench/bot.ts) and broadcast pacing (bench/pacing.ts).
  * `npm run bench -- pacing` (or any section names) runs only those sections.
  */
-import { runBotBench, type BenchScenario } from './bot.ts'
+import { runBotBench } from './bot.ts'
 import { runPacingBench } from './pacing.ts'
-import { joinThroughBot, runRoundTripBench } from './round-trips.ts'
-
-const scenarios: BenchScenario[] = [
-  { name: '/help', act: (user) => user.send('/help') },
-  {
-    name: '/balance',
-    prepare: (user) => joinThroughBot(user, user.profile.first_name),
-    act: (user) => user.send('/balance'),
-  },
-]
+import { runRoundTripBench } from './round-trips.ts'
 
 interface Section {
   /** What `npm run bench -- <name>` selects. */
@@ -29,7 +20,7 @@ const sections: Section[] = [
   {
     name: 'stack',
     title: 'Whole stack: fake Bot API -> bot -> embedded database',
-    run: () => runBotBench(scenarios),
+    run: () => runBotBench(),
   },
   { name: 'pacing', title: 'Broadcast pacing at Telegram limits', run: runPacingBench },
 ]

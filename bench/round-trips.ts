@@ -1,30 +1,31 @@
 /**
- * Database commands per typical update, counted on the embedded server: what one /help or /balance
- * costs in round-trips (the session read is one of them).
+ * Database commands per typical update, counted on the embedded server: what /help, /balance, /history,
+ * each update of a purchase at the desk and an NPS answer cost in round-trips (taking the update on,
+ * with its session, is one of them).
  */
 import { startApp } from '../src/app.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { startEmbeddedDb } from '../src/embedded-mongo/index.ts'
 import { createLogger } from '../src/logger.ts'
-import { startFakeTelegram, type FakeUser } from '../src/sandbox/fake-telegram/index.ts'
+import { startFakeTelegram } from '../src/sandbox/fake-telegram/index.ts'
+import type { BenchScenario, BenchStack } from './bot.ts'
+import { TYPICAL_UPDATES } from './typical-updates.ts'
 
 const FAST = { perChatPerSecond: 1e6, perChatBurst: 1e6, globalPerSecond: 1e6, globalBurst: 1e6 }
 
-/** Joins a customer through the bot, skipping every optional step. */
-export async function joinThroughBot(user: FakeUser, name: string): Promise<void> {
-  await user.send('/start')
-  await user.tap('✅ Принимаю')
-  await user.tap(`Оставить «${name}»`)
-  await user.tap('Пропустить')
-  await user.tap('Пропустить')
+const HISTORY: BenchScenario = {
+  name: '/history',
+  prepare: (user, stack) => TYPICAL_UPDATES[1]!.prepare!(user, stack, 1),
+  steps: [{ update: '/history', send: (user) => user.send('/history') }],
 }
 
-/** Returns a table of commands per update for the typical customer updates. */
+/** Returns a table of commands per update for the typical updates (the second round of each scenario). */
 export async function runRoundTripBench(): Promise<string> {
   const db = await startEmbeddedDb({ port: 0 })
   const tg = await startFakeTelegram({ port: 0, limits: FAST })
+  const config = loadConfig({ LOG_LEVEL: 'silent' })
   const app = await startApp({
-    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    config,
     logger: createLogger('silent'),
     token: '900000003:AARoundTripRoundTripRoundTripRoundTrip',
     mongoUri: db.uri,
@@ -34,20 +35,28 @@ export async function runRoundTripBench(): Promise<string> {
     http: { port: 0 },
     pace: { globalPerSecond: 1e6, perChatPerSecond: 1e6, perChatBurst: 1e6 },
   })
+  const stack: BenchStack = { app, tg, config }
   const lines = ['| update | database commands | by kind |', '|---|---|---|']
   try {
-    const anna = tg.user({ id: 5, first_name: 'Anna', language_code: 'ru' })
-    await joinThroughBot(anna, 'Anna')
-    // Let the scheduler's own polling settle so it is not counted against the update.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    for (const command of ['/help', '/balance', '/history']) {
-      const before = { ...db.commandCounts() }
-      await anna.send(command)
-      const diff = Object.entries(db.commandCounts())
-        .map(([name, count]) => [name, count - (before[name] ?? 0)] as const)
-        .filter(([name, count]) => count > 0 && name !== 'find' + '_agenda')
-      const total = diff.reduce((sum, [, count]) => sum + count, 0)
-      lines.push(`| ${command} | ${total} | ${diff.map(([name, count]) => `${name} ${count}`).join(', ')} |`)
+    let nextId = 5
+    for (const scenario of [...TYPICAL_UPDATES, HISTORY]) {
+      const user = tg.user({ id: (nextId += 1), first_name: 'Anna', language_code: 'ru' })
+      await scenario.prepare?.(user, stack, 2)
+      // The first round warms up (a first purchase of a customer does more); the second is counted.
+      for (const step of scenario.steps) await step.send(user)
+      // Let the scheduler's own polling settle so it is not counted against the update.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      for (const step of scenario.steps) {
+        const before = { ...db.commandCounts() }
+        await step.send(user)
+        const diff = Object.entries(db.commandCounts())
+          .map(([name, count]) => [name, count - (before[name] ?? 0)] as const)
+          .filter(([, count]) => count > 0)
+        const total = diff.reduce((sum, [, count]) => sum + count, 0)
+        lines.push(
+          `| ${step.update} | ${total} | ${diff.map(([name, count]) => `${name} ${count}`).join(', ')} |`,
+        )
+      }
     }
   } finally {
     await app.stop()
