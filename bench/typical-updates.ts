@@ -4,7 +4,8 @@
  * and a customer's answer to an NPS survey. Chats are readied through the services, not timed.
  */
 import type { RunningApp } from '../src/app.ts'
-import { npsScoreButton, questionText, scoreKeyboard } from '../src/bot/features/nps-views.ts'
+import { InlineKeyboard } from 'grammy'
+import { npsScoreButton, questionText, scoreButtonRows } from '../src/bot/features/nps-views.ts'
 import { createSurveyRepository, surveyRefOf, type MongoSurveyRepository } from '../src/db/surveys.ts'
 import { DEFAULT_LANGUAGE } from '../src/bot/i18n/index.ts'
 import type { FakeUser } from '../src/sandbox/fake-telegram/index.ts'
@@ -87,7 +88,11 @@ async function sendSurveys(stack: BenchStack, user: FakeUser, customerId: string
     if (!survey) throw new Error(`survey ${id} was not created`)
     const ref = surveyRefOf(id)
     const sent = await app.bot.api.sendMessage(user.id, questionText(t, config.program), {
-      reply_markup: scoreKeyboard(ref),
+      reply_markup: InlineKeyboard.from(
+        scoreButtonRows(ref).map((row) =>
+          row.map(({ labelKey, data }) => InlineKeyboard.text(t(labelKey), data)),
+        ),
+      ),
     })
     await surveys.markSent(id, user.id, sent.message_id, now)
     queue.push({ ref, messageId: sent.message_id })
