@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: prints the benchmark figures quoted in the README. Never part of `npm test`.
  * Sections: the embedded database (bench/db.ts), database commands per update (bench/round-trips.ts),
- * the whole stack (bench/bot.ts) and broadcast pacing (bench/pacing.ts).
- * `npm run bench -- pacing` (or any section names) runs only those sections.
+ * the whole stack (bench/bot.ts), broadcast pacing (bench/pacing.ts) and scale (bench/scale.ts:
+ * 100 000 customers, slow). `npm run bench -- pacing scale` (any section names) runs only those.
  */
 import { runBotBench } from './bot.ts'
 import { runPacingBench } from './pacing.ts'
 import { runRoundTripBench } from './round-trips.ts'
+import { runScaleBench } from './scale.ts'
 
 interface Section {
   /** What `npm run bench -- <name>` selects. */
@@ -23,6 +24,7 @@ const sections: Section[] = [
     run: () => runBotBench(),
   },
   { name: 'pacing', title: 'Broadcast pacing at Telegram limits', run: runPacingBench },
+  { name: 'scale', title: 'Scale: reports, export and memory of a large program', run: runScaleBench },
 ]
 
 try {
