@@ -109,7 +109,9 @@ const LANES_BEFORE_SWEEP = 1000
  * send (its counters are not ours) are left to the retry transformer.
  */
 export function pacer(pace: PaceOptions, timer: PaceTimer = realTimer): Transformer {
-  const global = new RateGate(pace.globalPerSecond, pace.globalPerSecond, timer)
+  // Half a second's worth at once, not a whole second's: Telegram counts our unpaced calls too
+  // (conversation replies), and a full bucket spent at the start of a broadcast left it no room.
+  const global = new RateGate(pace.globalPerSecond, Math.max(1, Math.floor(pace.globalPerSecond / 2)), timer)
   const lanes = new Map<string, ChatLane>()
 
   function laneOf(chatId: string): ChatLane {
