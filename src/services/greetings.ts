@@ -8,6 +8,7 @@ import { holidaysOn, isInHolidayAudience, needsSensitiveAsk } from '../domain/ho
 import type { AppendResult } from '../domain/ports/ledger-repository.ts'
 import type { LedgerService } from '../domain/ledger/ledger-service.ts'
 import type { Holiday, Program } from '../domain/program.ts'
+import { languageOf } from '../bot/i18n/index.ts'
 import type { OutboxService } from './outbox.ts'
 
 /** Days before a sensitive holiday (Mother's / Father's Day) when customers are asked whether they want it. */
@@ -53,7 +54,7 @@ async function holidayConsent(
 
 /** The holiday's name in the customer's language. */
 function holidayName(holiday: Holiday, customer: Customer): string {
-  return customer.language === 'en' ? holiday.names.en : holiday.names.ru
+  return holiday.names[languageOf(customer.language)]
 }
 
 /** "Here are 200 points, to spend by 10 March" for a granted bonus. */

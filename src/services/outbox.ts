@@ -17,7 +17,7 @@ import {
 } from '../domain/messaging-policy.ts'
 import type { Program } from '../domain/program.ts'
 import { formatDate } from '../bot/i18n/format.ts'
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../bot/i18n/index.ts'
+import { languageOf, type Language } from '../bot/i18n/index.ts'
 
 /** An inline button the outbox sends: a callback one, or one opening a web page. */
 export type OutboxInlineButton = { text: string; callback_data: string } | { text: string; url: string }
@@ -246,7 +246,7 @@ export function createOutboxService(deps: OutboxDeps) {
     )
     if (decision.action === 'drop') return drop(message, decision.reason, 'pending')
     if (decision.action === 'defer') return defer(message, decision.until, 'pending')
-    const lang = isLanguage(customer.language) ? customer.language : DEFAULT_LANGUAGE
+    const lang = languageOf(customer.language)
     const t = deps.i18n.getFixedT(lang)
     const { parts, buttons, buttonRows, links, photo } = message.payload
     const text = parts

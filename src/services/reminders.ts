@@ -9,6 +9,7 @@ import { isReactivationDue } from '../domain/reactivation.ts'
 import { mergeReminders, type DueReminder } from '../domain/reminders.ts'
 import { nearestReward, nearRewardCrossing } from '../domain/reward-catalogue.ts'
 import { stampsToReward } from '../domain/stamps.ts'
+import { languageOf } from '../bot/i18n/index.ts'
 import type { OutboxService } from './outbox.ts'
 
 export interface RemindersDeps {
@@ -89,7 +90,7 @@ export function createRemindersService(deps: RemindersDeps) {
     if (stampsToReward(customer.stampCard, rules) !== 1) return null
     const tag = tags.nearReward((await greetings.purchaseDates(customer.id)).length)
     if (await tagged(customer.id, tag)) return null
-    const reward = customer.language === 'en' ? rules.rewardNames.en : rules.rewardNames.ru
+    const reward = rules.rewardNames[languageOf(customer.language)]
     return { customerId: customer.id, kind: 'near_reward', dueAt: now, params: { count: 1, reward }, tag }
   }
 
@@ -105,7 +106,7 @@ export function createRemindersService(deps: RemindersDeps) {
       'start'
     const tag = tags.nearPointsReward(near.reward.id, crossing)
     if (await tagged(customer.id, tag)) return null
-    const reward = customer.language === 'en' ? near.reward.names.en : near.reward.names.ru
+    const reward = near.reward.names[languageOf(customer.language)]
     const params = { count: near.missing, reward }
     return { customerId: customer.id, kind: 'near_points_reward', dueAt: now, params, tag }
   }

@@ -19,7 +19,7 @@ import {
   type BroadcastAnswer,
 } from '../features/owner-broadcast-views.ts'
 import { segmentButton } from '../features/owner-segments-codec.ts'
-import { languageOf } from '../features/staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 
 /** The id of the broadcast dialog: `ctx.conversation.enter(BROADCAST, segmentData?)`. */
 export const BROADCAST = 'owner-broadcast'

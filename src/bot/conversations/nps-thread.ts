@@ -4,7 +4,7 @@ import type { i18n } from 'i18next'
 import type { Context } from '../context.ts'
 import { forwardAnswerToOwner, refreshAlerts, sendReplyToCustomer } from '../features/nps-messages.ts'
 import { npsCancelButton } from '../features/nps-views.ts'
-import { languageOf } from '../features/staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 import { npsMessageDeps } from './nps-why.ts'
 
 /** The id of the feedback thread step: `ctx.conversation.enter(NPS_THREAD, ref, side)`. */

@@ -7,7 +7,7 @@ import type { Context } from '../context.ts'
 import { completeAlerts, type NpsMessageDeps } from '../features/nps-messages.ts'
 import { npsSkipButton } from '../features/nps-views.ts'
 import { inviteLink } from '../features/invite.ts'
-import { languageOf } from '../features/staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 
 /** The id the score button enters with: `ctx.conversation.enter(NPS_WHY, ref, category)`. */
 export const NPS_WHY = 'nps-why'

@@ -4,7 +4,8 @@ import type { i18n } from 'i18next'
 import { formatGiftCode } from '../../domain/gift-certificates.ts'
 import { money } from '../../domain/money.ts'
 import type { Context } from '../context.ts'
-import { languageOf, moneyText, notify, pointsText } from '../features/staff-views.ts'
+import { moneyText, notify, pointsText } from '../features/staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 import {
   attempt,
   dialogKeyboard,

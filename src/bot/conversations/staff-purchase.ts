@@ -7,7 +7,7 @@ import { parsePoints, points } from '../../domain/points.ts'
 import type { Context } from '../context.ts'
 import { askCustomerToConfirm, sendCustomerReceipt, staffPurchaseText } from '../features/staff-notices.ts'
 import { pointsText } from '../features/staff-views.ts'
-import { languageOf } from '../features/staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 import {
   attempt,
   dialogKeyboard,

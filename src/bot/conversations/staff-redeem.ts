@@ -5,7 +5,8 @@ import { money } from '../../domain/money.ts'
 import { parsePoints, points } from '../../domain/points.ts'
 import type { Context } from '../context.ts'
 import { askCustomerToConfirm } from '../features/staff-notices.ts'
-import { languageOf, moneyText, pointsText } from '../features/staff-views.ts'
+import { moneyText, pointsText } from '../features/staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 import {
   attempt,
   dialogKeyboard,

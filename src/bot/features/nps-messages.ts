@@ -5,7 +5,7 @@ import type { Feedback } from '../../db/feedback.ts'
 import type { StoredSurvey } from '../../db/surveys.ts'
 import type { Services } from '../../services.ts'
 import type { FeedbackDetails } from '../../services/nps.ts'
-import { DEFAULT_LANGUAGE, escapeHtml } from '../i18n/index.ts'
+import { DEFAULT_LANGUAGE, escapeHtml, languageOf } from '../i18n/index.ts'
 import {
   ALERT_COMMENT_INLINE_MAX,
   alertText,
@@ -13,7 +13,7 @@ import {
   npsReplyButton,
   questionText,
 } from './nps-views.ts'
-import { languageOf, notify } from './staff-views.ts'
+import { notify } from './staff-views.ts'
 
 /** What NPS messages to other chats need (the survey job, alerts, the reply thread). */
 export interface NpsMessageDeps {

@@ -5,9 +5,8 @@ import type { Clock } from '../../domain/clock.ts'
 import type { Program } from '../../domain/program.ts'
 import type { DigestDeliveries } from '../../db/reports-deliveries.ts'
 import type { Services } from '../../services.ts'
-import { DEFAULT_LANGUAGE } from '../i18n/index.ts'
+import { languageOf } from '../i18n/index.ts'
 import { CAPTION_MAX, chartPhoto, digestKeyboard, digestText, isEmptyChart } from './owner-stats-views.ts'
-import { languageOf } from './staff-views.ts'
 
 /** What sending the digest needs. */
 export interface DigestDeps {
@@ -36,7 +35,7 @@ export async function sendDailyDigests(deps: DigestDeps): Promise<number[]> {
   for (const ownerId of deps.ownerIds) {
     if (!(await deps.deliveries.claim(ownerId, day, now))) continue
     const record = await deps.services.customers.findByTelegramId(ownerId)
-    const lang = languageOf(record?.language ?? DEFAULT_LANGUAGE)
+    const lang = languageOf(record?.language)
     const t = deps.i18n.getFixedT(lang)
     const text = digestText(t, lang, deps.program, digest)
     const keyboard = digestKeyboard(t, digest)

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts'
 import { localDate } from '../../domain/calendar.ts'
 import { MAX_RANGE_DAYS, parseDateRange, type DateRange } from '../../domain/date-range.ts'
 import { isStatsPeriod, type StatsPeriod } from '../../services/reports.ts'
-import { languageOf } from './staff-views.ts'
+import { languageOf } from '../i18n/index.ts'
 import { chartPhoto, isEmptyChart, statsText } from './owner-stats-views.ts'
 
 /** Owners only: staff and customers are told the command is not for them, and nothing happens. */

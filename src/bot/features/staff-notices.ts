@@ -6,9 +6,8 @@ import { stampsPerCard } from '../../domain/stamps.ts'
 import type { Services } from '../../services.ts'
 import type { DeskPurchase } from '../../services/staff-desk.ts'
 import { formatNumber } from '../i18n/format.ts'
-import type { Language } from '../i18n/index.ts'
+import { languageOf, type Language } from '../i18n/index.ts'
 import {
-  languageOf,
   moneyText,
   notify,
   outletName,

@@ -6,7 +6,7 @@ import type { CustomerSummary } from '../../services/staff-desk.ts'
 import { callbackCodec } from '../callback-data.ts'
 import type { Context } from '../context.ts'
 import { formatDate, formatMoney } from '../i18n/format.ts'
-import { isLanguage, type Language } from '../i18n/index.ts'
+import { languageOf, type Language } from '../i18n/index.ts'
 
 /**
  * Actions on a customer summary: purchase, redeem, stamp, stamp reward, gift certificate, undo, and
@@ -45,11 +45,6 @@ export const redemptionAnswer = callbackCodec<{ confirm: boolean; requestId: str
       ? { confirm: answer === 'yes', requestId: requestId as string }
       : undefined,
 })
-
-/** The language of a stored record ("ru", "en"), Russian when unknown. */
-export function languageOf(code: string | null | undefined): Language {
-  return isLanguage(code) ? code : 'ru'
-}
 
 /** Money in minor units as people read it, in `lang`. */
 export function moneyText(program: Program, minor: number, lang: Language): string {

@@ -15,6 +15,11 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
 }
 
+/** The language of a stored record ("ru", "en"), the default (Russian) when unknown. */
+export function languageOf(code: string | null | undefined): Language {
+  return isLanguage(code) ? code : DEFAULT_LANGUAGE
+}
+
 /**
  * Picks the bot language from Telegram's `language_code` until the user chooses one:
  * Russian for ru and the neighbouring languages whose speakers usually read Russian, English for every
