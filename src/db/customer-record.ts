@@ -120,8 +120,8 @@ export interface CustomerRepository extends CustomerAccounts {
   setReachable(customerId: string, reachable: boolean): Promise<void>
   /** Members (not erased) holding one of `tierIds` since before `before` (or since ever). */
   tierHoldersSetBefore(tierIds: readonly string[], before: Date): Promise<{ id: string; tierId: string }[]>
-  /** Moves the customer from tier `from` to `to` at `at`; false when they no longer hold `from`. */
-  moveTier(customerId: string, from: string, to: string, at: Date): Promise<boolean>
+  /** Moves the customer from tier `from` to `to` at `at`; null when they no longer hold `from`. */
+  moveTier(customerId: string, from: string, to: string, at: Date): Promise<Customer | null>
   /**
    * Erases personal data (name, phone, birthday, chat, Telegram id, codes stop working) and keeps
    * the record's id, tier and ledger so totals stay right. The Telegram user may join again.

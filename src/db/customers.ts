@@ -280,11 +280,8 @@ export async function createCustomerRepository(connection: Connection): Promise<
         .lean<Pick<CustomerDoc, '_id' | 'tierId'>[]>()
       return docs.map((doc) => ({ id: doc._id.toHexString(), tierId: doc.tierId }))
     },
-    async moveTier(customerId, from, to, at) {
-      return (
-        (await update(customerId, { $set: { tierId: to, tierChangedAt: at } }, { tierId: from })) !== null
-      )
-    },
+    moveTier: (customerId, from, to, at) =>
+      update(customerId, { $set: { tierId: to, tierChangedAt: at } }, { tierId: from }),
     async erase(customerId, at) {
       // Codes are replaced by fresh random ones nobody knows: the unique indexes stay satisfied and
       // the old card, manual code and invite link stop working.

@@ -1,13 +1,13 @@
-import type { CustomerRepository } from '../db/customers.ts'
+import type { Customer, CustomerRepository } from '../db/customers.ts'
 import type { PurchaseRepository } from '../domain/ports/purchase-repository.ts'
 import { startOfPeriod } from '../domain/calendar.ts'
 import type { Clock } from '../domain/clock.ts'
 import { quietHoursEnd } from '../domain/messaging-policy.ts'
-import { shortfall } from '../domain/money.ts'
+import { shortfall, type Money } from '../domain/money.ts'
 import type { Program } from '../domain/program.ts'
 import { tierById, tierForSpend, tierRank, tierToKeep, tierWindowStart } from '../domain/tiers.ts'
 import { formatMoney } from '../bot/i18n/format.ts'
-import { isLanguage, DEFAULT_LANGUAGE } from '../bot/i18n/index.ts'
+import { languageOf } from '../bot/i18n/index.ts'
 import type { OutboxService } from './outbox.ts'
 
 export interface TierReviewDeps {
@@ -39,20 +39,18 @@ export const tierDowngradeKey = (customerId: string, boundary: Date) =>
 export function createTierReviewService(deps: TierReviewDeps) {
   const { customers, purchases, outbox, clock, program } = deps
 
-  async function notify(customerId: string, fromId: string, toId: string, boundary: Date, now: Date) {
-    const customer = await customers.get(customerId)
-    if (!customer) return
-    const lang = isLanguage(customer.language) ? customer.language : DEFAULT_LANGUAGE
+  /** Tells the customer, moved from `fromId`, their new tier and what brings the old one back. */
+  async function notify(customer: Customer, fromId: string, spendNow: Money, boundary: Date, now: Date) {
+    const lang = languageOf(customer.language)
     const from = tierById(program.tiers, fromId)
-    const to = tierById(program.tiers, toId)
-    const spendNow = await purchases.spendBetween(customerId, tierWindowStart(program.tierWindow, now), now)
+    const to = tierById(program.tiers, customer.tierId)
     const { currency } = program
     const missing = formatMoney(shortfall(from.threshold, spendNow), currency.code, currency.minorUnits, lang)
     await outbox.enqueue({
-      customerId,
+      customerId: customer.id,
       // About the customer's own account, like a receipt: no consent switch, no promotional cap.
       category: 'transactional',
-      key: tierDowngradeKey(customerId, boundary),
+      key: tierDowngradeKey(customer.id, boundary),
       tags: ['tier_down'],
       payload: {
         parts: [
@@ -90,9 +88,10 @@ export function createTierReviewService(deps: TierReviewDeps) {
             ? earnedNow
             : atBoundary
         if (tierRank(program.tiers, kept.id) >= tierRank(program.tiers, held.tierId)) continue
-        if (!(await customers.moveTier(held.id, held.tierId, kept.id, now))) continue
+        const moved = await customers.moveTier(held.id, held.tierId, kept.id, now)
+        if (!moved) continue
         report.downgraded += 1
-        await notify(held.id, held.tierId, kept.id, boundary, now)
+        await notify(moved, held.tierId, spendNow, boundary, now)
       }
       return report
     },
