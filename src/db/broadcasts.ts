@@ -47,6 +47,17 @@ export interface BroadcastTally {
   readonly unconfirmed: number
 }
 
+/** A tally with nothing counted yet. */
+export const EMPTY_TALLY: BroadcastTally = {
+  pending: 0,
+  deferred: 0,
+  sent: 0,
+  skipped: 0,
+  unreachable: 0,
+  cancelled: 0,
+  unconfirmed: 0,
+}
+
 /** Broadcasts in MongoDB (`broadcasts`); the per-recipient marks are the outbox's own rows. */
 export interface BroadcastRepository {
   create(broadcast: Omit<Broadcast, 'id' | 'status' | 'progress'>): Promise<Broadcast>
@@ -133,15 +144,7 @@ export async function createBroadcastRepository(connection: Connection): Promise
           },
         ])
         .toArray()
-      const tally = {
-        pending: 0,
-        deferred: 0,
-        sent: 0,
-        skipped: 0,
-        unreachable: 0,
-        cancelled: 0,
-        unconfirmed: 0,
-      }
+      const tally = { ...EMPTY_TALLY }
       for (const { _id, count } of groups) {
         if (_id.status === 'sent') tally.sent += count
         else if (_id.status === 'pending' && _id.later) tally.deferred += count

@@ -1,6 +1,7 @@
 import { createConversation, type Conversation } from '@grammyjs/conversations'
 import { InlineKeyboard, type Context as BaseContext } from 'grammy'
 import type { i18n, TFunction } from 'i18next'
+import { EMPTY_TALLY } from '../../db/broadcasts.ts'
 import { LINK_LABEL_MAX, parseLinkButton, type LinkButton } from '../../domain/link-button.ts'
 import { LIFECYCLE_STAGES, LOYALTY_TYPES } from '../../domain/segments.ts'
 import { BROADCAST_CAPTION_MAX_LENGTH, BROADCAST_MAX_LENGTH } from '../../services/broadcast.ts'
@@ -202,15 +203,7 @@ export function createBroadcastConversation(i18n: i18n) {
           .then(({ id, recipients }) => ({ id, total: recipients.length })),
       )
       const progress = await ctx.reply(
-        broadcastReportText(t, broadcast.total, {
-          pending: broadcast.total,
-          deferred: 0,
-          sent: 0,
-          skipped: 0,
-          unreachable: 0,
-          cancelled: 0,
-          unconfirmed: 0,
-        }),
+        broadcastReportText(t, broadcast.total, { ...EMPTY_TALLY, pending: broadcast.total }),
         { ...html, reply_markup: stopKeyboard(t, broadcast.id) },
       )
       await conversation.external((outer) =>
