@@ -6,7 +6,7 @@ import { createTestClock, type TestClock } from '../../src/domain/clock.ts'
 import { money } from '../../src/domain/money.ts'
 import { surveyRefOf, type StoredSurvey } from '../../src/db/surveys.ts'
 import { NPS_CLOSE_SURVEY_JOB } from '../../src/jobs/nps-survey.ts'
-import type { FakeUser, UserProfile } from '../../src/sandbox/fake-telegram/index.ts'
+import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
 import type { DeskActor } from '../../src/services/staff-desk.ts'
 import { createWorld, OWNER_ID, type World } from '../support/world.ts'
 
@@ -42,23 +42,7 @@ export async function createNpsWorld(
 }
 
 /** A member of the program who has written to the bot (so the bot may write to them). */
-export async function joinedCustomer(
-  world: World,
-  profile: UserProfile,
-): Promise<{ user: FakeUser; id: string }> {
-  const user = world.user(profile)
-  await user.send('/help')
-  const { membership } = world.app.services
-  const opened = await membership.open({
-    telegramId: profile.id,
-    chatId: profile.id,
-    firstName: profile.first_name,
-    language: profile.language_code === 'en' ? 'en' : 'ru',
-  })
-  await membership.acceptRules(opened.id)
-  await membership.finishJoin(opened.id)
-  return { user, id: opened.id }
-}
+export { member as joinedCustomer } from './greetings-support.ts'
 
 /** A staff member of an outlet, added through an owner's invite like in the bot. */
 export async function hireStaff(
