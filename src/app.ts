@@ -290,7 +290,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const
     if (options.source.kind === 'polling') {
       await bot.api.deleteWebhook()
-      const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: allowedUpdates } } })
+      // The long poll ends well before the request timeout, so only a dead connection times out.
+      const fetch = { allowed_updates: allowedUpdates, timeout: config.env.TELEGRAM_POLL_SECONDS }
+      const runner: RunnerHandle = run(bot, { runner: { fetch } })
       cleanups.push(() => (runner.isRunning() ? runner.stop() : Promise.resolve()))
     } else {
       const url = options.source.url ?? (httpUrl ? `${httpUrl}/telegram` : undefined)

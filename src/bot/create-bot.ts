@@ -97,7 +97,11 @@ const withConversationApi = async (ctx: BaseContext, next: NextFunction) => {
 export function createBot(deps: BotDependencies): Bot<Context> {
   const bot = new Bot<Context>(deps.token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+    client: {
+      ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}),
+      // A hung request (half-open connection) fails after this and is retried, instead of after 500 s.
+      timeoutSeconds: deps.config.env.TELEGRAM_TIMEOUT_SECONDS,
+    },
   })
   bot.api.config.use(pacer(deps.pace ?? TELEGRAM_PACE))
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }))

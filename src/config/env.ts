@@ -63,6 +63,16 @@ export const envSchema = z
     ),
     /** Where the embedded database keeps its files. */
     DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('./data')),
+    /**
+     * Seconds any Bot API request may take before it is abandoned and retried (grammY's default is
+     * 500 s): a half-open connection or a hung send then stalls the bot for a minute, not for minutes.
+     */
+    TELEGRAM_TIMEOUT_SECONDS: z.preprocess(
+      blankAsUndefined,
+      z.coerce.number().int().min(2).max(600).default(60),
+    ),
+    /** Seconds a long poll (getUpdates) waits for updates; shorter than TELEGRAM_TIMEOUT_SECONDS. */
+    TELEGRAM_POLL_SECONDS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(50).default(30)),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -70,6 +80,13 @@ export const envSchema = z
         code: 'custom',
         path: ['WEBHOOK_SECRET'],
         message: 'is required when WEBHOOK_URL is set',
+      })
+    }
+    if (env.TELEGRAM_POLL_SECONDS >= env.TELEGRAM_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_POLL_SECONDS'],
+        message: `must be shorter than TELEGRAM_TIMEOUT_SECONDS (${env.TELEGRAM_TIMEOUT_SECONDS}), or every quiet long poll would time out`,
       })
     }
     if (env.WEBHOOK_URL && !env.BOT_TOKEN) {

@@ -60,6 +60,14 @@ describe('environment configuration', () => {
     ).toThrow(/WEBHOOK_SECRET: is required when WEBHOOK_URL is set/)
   })
 
+  it('should give Bot API requests a 60 s timeout and long polls 30 s, and refuse a poll as long as the timeout', () => {
+    const env = parseEnv({})
+    expect([env.TELEGRAM_TIMEOUT_SECONDS, env.TELEGRAM_POLL_SECONDS]).toEqual([60, 30])
+    expect(() => parseEnv({ TELEGRAM_TIMEOUT_SECONDS: '20' })).toThrow(
+      /TELEGRAM_POLL_SECONDS: must be shorter than TELEGRAM_TIMEOUT_SECONDS \(20\)/,
+    )
+  })
+
   it('should refuse to start with a clear message and a non-zero exit on invalid configuration', async () => {
     const result = await run('node', ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, PORT: 'abc', OWNER_IDS: 'x' },
