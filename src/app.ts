@@ -7,10 +7,9 @@ import type { i18n } from 'i18next'
 import type { Connection } from 'mongoose'
 import type { Logger } from 'pino'
 import { registerCommands } from './bot/commands.ts'
-import { showDeskCommands } from './bot/features/staff-commands.ts'
 import type { Context } from './bot/context.ts'
 import { createBot, type PaceOptions } from './bot/create-bot.ts'
-import { createI18n, DEFAULT_LANGUAGE } from './bot/i18n/index.ts'
+import { createI18n } from './bot/i18n/index.ts'
 import type { AppConfig } from './config/index.ts'
 import { connectDatabase } from './db/connection.ts'
 import { createProcessedUpdates } from './db/processed-updates.ts'
@@ -224,10 +223,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     })
     logger.info({ username: bot.botInfo.username }, 'bot identified')
     await registerCommands(bot.api, i18n, logger)
-    // Owners see their tools in the command menu from the start (a chat they never opened is skipped).
-    for (const ownerId of config.ownerIds) {
-      await showDeskCommands({ api: bot.api, logger }, ownerId, i18n.getFixedT(DEFAULT_LANGUAGE), 'owner')
-    }
+    // Owners' and staff's own menus are set on their first update (syncDeskMenu): Telegram knows a chat only then.
     sender.bind(bot.api)
 
     defineExpireRedemptionsJob(scheduler, { api: bot.api, i18n, program: config.program, services, logger })

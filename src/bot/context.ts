@@ -11,6 +11,8 @@ import type { Language } from './i18n/index.ts'
 export interface SessionData {
   /** The language the user picked with /language; unset = follow Telegram's language_code. */
   language?: Language
+  /** The desk menu last put in this chat's command menu (role, language, commands); unset = none. */
+  deskMenu?: string
 }
 
 /** Who is talking to the bot; decided on every update, never cached across updates. */

@@ -45,6 +45,7 @@ import { createPrivacyFeature } from './features/privacy.ts'
 import { createRewardsFeature } from './features/rewards.ts'
 import { createSettingsFeature } from './features/settings.ts'
 import { createLanguageFeature } from './features/language.ts'
+import { syncDeskMenu } from './features/staff-commands.ts'
 import { startFeature } from './features/start.ts'
 import { unknownFeature } from './features/unknown.ts'
 import { handleBotError } from './handlers/error.ts'
@@ -120,6 +121,7 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   )
   bot.use(i18nMiddleware(deps.i18n))
   bot.use(resolveRole)
+  bot.use(syncDeskMenu)
   bot.use(
     conversations({
       storage: {

@@ -82,11 +82,10 @@ describe('language', () => {
 })
 
 describe('commands menu', () => {
-  it('shows an owner the owner tools once the bot knows their chat', async () => {
+  it('shows an owner the owner tools from their first message, without trying before their chat exists', async () => {
     const world = await createWorld()
     const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
     await owner.send('/help')
-    await world.restart()
     expect(owner.commands().map((command) => command.command)).toEqual(
       expect.arrayContaining([
         'stats',
@@ -104,6 +103,27 @@ describe('commands menu', () => {
     const customer = world.user({ id: 1701, first_name: 'Анна', language_code: 'ru' })
     await customer.send('/help')
     expect(customer.commands().map((command) => command.command)).not.toContain('nps')
+    const menus = world.tg.apiCalls().filter((call) => call.method === 'setMyCommands')
+    expect(menus.filter((call) => call.status !== 200)).toEqual([])
+    // Set once: later messages and a restart do not set the owner's menu again.
+    await owner.send('/help')
+    await world.restart()
+    await owner.send('/help')
+    const ownerMenus = world.tg
+      .apiCalls()
+      .filter((call) => call.method === 'setMyCommands' && call.params.scope !== undefined)
+    expect(ownerMenus).toHaveLength(1)
+  })
+
+  it('shows the owner tools in the language the owner picked', async () => {
+    const world = await createWorld()
+    const owner = world.user({ id: OWNER_ID, first_name: 'Игорь', language_code: 'ru' })
+    await owner.send('/help')
+    expect(owner.commands().find((command) => command.command === 'help')?.description).toBe('Справка')
+    await owner.send('/language')
+    await owner.tap('English')
+    await owner.send('/help')
+    expect(owner.commands().find((command) => command.command === 'help')?.description).toBe('Help')
   })
 
   it('registers the command menu in English and in Russian', async () => {

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy'
 import { callbackCodec } from '../callback-data.ts'
 import type { Context } from '../context.ts'
-import { hideDeskCommands, showDeskCommands } from './staff-commands.ts'
+import { hideDeskCommands } from './staff-commands.ts'
 import { outletName } from './staff-views.ts'
 
 type StaffMenuAction =
@@ -37,7 +37,6 @@ const ownerOnly = async (ctx: Context, next: () => Promise<void>) => {
 
 /** /staff: the owner's staff menu — an invite link per outlet, and the list with removal. */
 feature.command('staff', ownerOnly, async (ctx) => {
-  await showDeskCommands(ctx, ctx.chat.id, ctx.t, 'owner')
   const keyboard = new InlineKeyboard()
   for (const outlet of ctx.config.program.outlets) {
     keyboard

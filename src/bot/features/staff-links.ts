@@ -1,6 +1,6 @@
 import { Composer } from 'grammy'
 import type { Context } from '../context.ts'
-import { showDeskCommands } from './staff-commands.ts'
+import { showDeskMenu } from './staff-commands.ts'
 import { outletName, replyWithSummary } from './staff-views.ts'
 
 const composer = new Composer<Context>()
@@ -21,7 +21,7 @@ feature.command('start', async (ctx, next) => {
       await ctx.reply(ctx.t(`staff.invite_${joined.reason}`))
       return
     }
-    await showDeskCommands(ctx, ctx.chat.id, ctx.t, ctx.role === 'owner' ? 'owner' : 'staff')
+    await showDeskMenu(ctx, ctx.role === 'owner' ? 'owner' : 'staff')
     await ctx.reply(
       ctx.t('staff.joined', {
         name: ctx.from.first_name,
