@@ -1,5 +1,5 @@
 import { addLocalDays, atLocalTime, localDate, minutesOfLocalDay } from './calendar.ts'
-import type { MessagingRules, TimeOfDay } from './program.ts'
+import type { MessagingRules, Program, TimeOfDay } from './program.ts'
 
 /** The frequency cap counts promotional messages over this rolling window: 30 days. */
 export const CAP_WINDOW_MS = 30 * 24 * 60 * 60 * 1000
@@ -56,11 +56,16 @@ export interface DeliveryRequest {
    * the 30-day window (the cap defers, it does not drop); absent, it is dropped.
    */
   readonly oldestPromotionalSentAt?: Date
+  /**
+   * False when the owner switched the feature behind the category off since the message was queued
+   * (see {@link isCategoryEnabled}); a message queued before must not go out. Default true.
+   */
+  readonly enabledByProgram?: boolean
   readonly now: Date
 }
 
-/** Why a message is not sent at all. */
-export type DropReason = 'unreachable' | 'no_consent' | 'frequency_cap'
+/** Why a message is not sent at all; `disabled`: the program switched its feature off. */
+export type DropReason = 'unreachable' | 'disabled' | 'no_consent' | 'frequency_cap'
 
 /**
  * Send now, try again at `until` (the end of quiet hours; decide again then, the cap may have been
@@ -88,8 +93,26 @@ export function hasConsent(category: MessageCategory, consents: Consents): boole
 }
 
 /**
+ * False when the program switched off the feature that queues messages of this category: NPS
+ * surveys, birthday greetings, or one holiday. Checked again at send time, since a restart with new
+ * rules leaves already queued messages behind.
+ */
+export function isCategoryEnabled(
+  category: MessageCategory,
+  program: Pick<Program, 'nps' | 'birthday' | 'holidays'>,
+): boolean {
+  if (category === 'nps') return program.nps.enabled
+  if (category === 'birthday') return program.birthday.enabled
+  if (category.startsWith('holiday:')) {
+    const holiday = program.holidays.find((item) => `holiday:${item.id}` === category)
+    return holiday?.enabled ?? false
+  }
+  return true
+}
+
+/**
  * The policy for every message that is not typed in a chat right now. Order: an unreachable
- * customer gets nothing; transactional messages go at once (no quiet hours, no cap); then
+ * customer gets nothing, nor a message of a feature the program switched off; transactional messages go at once (no quiet hours, no cap); then
  * consent, then the promotional cap (dropped: a stale promotion is worse than none), then quiet
  * hours in the program time zone (deferred to their end).
  */
@@ -99,6 +122,7 @@ export function decideDelivery(
   timeZone: string,
 ): DeliveryDecision {
   if (!request.reachable) return { action: 'drop', reason: 'unreachable' }
+  if (request.enabledByProgram === false) return { action: 'drop', reason: 'disabled' }
   if (request.category === 'transactional') return { action: 'send' }
   if (!hasConsent(request.category, request.consents)) return { action: 'drop', reason: 'no_consent' }
   if (isPromotional(request.category) && request.promotionalSentLast30Days >= rules.promoCapPer30Days) {

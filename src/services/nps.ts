@@ -45,7 +45,7 @@ export type ClosingPlan =
 /** Why the survey was not sent, from the outbox's reason. */
 function surveyDropReason(reason: string): DropReason {
   if (reason === 'no_consent') return 'opted_out'
-  return reason === 'unreachable' || reason === 'expired' ? reason : 'failed'
+  return reason === 'unreachable' || reason === 'expired' || reason === 'disabled' ? reason : 'failed'
 }
 
 /** Who served the customer, as `/nps` and the owner's alert name them. */

@@ -12,6 +12,7 @@ import { DAY_MS } from '../domain/clock.ts'
 import {
   CAP_WINDOW_MS,
   decideDelivery,
+  isCategoryEnabled,
   isPromotional,
   type MessageCategory,
 } from '../domain/messaging-policy.ts'
@@ -237,6 +238,7 @@ export function createOutboxService(deps: OutboxDeps) {
           holidays: Object.fromEntries(customer.holidayOptOuts.map((id) => [id, false])),
         },
         reachable: customer.reachable,
+        enabledByProgram: isCategoryEnabled(message.category, program),
         promotionalSentLast30Days: sentInWindow,
         ...(oldest ? { oldestPromotionalSentAt: oldest } : {}),
         now,

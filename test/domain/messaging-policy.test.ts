@@ -3,11 +3,13 @@ import {
   DEFAULT_CONSENTS,
   decideDelivery,
   hasConsent,
+  isCategoryEnabled,
   isPromotional,
   quietHoursEnd,
   type DeliveryRequest,
 } from '../../src/domain/messaging-policy.ts'
 import type { MessagingRules } from '../../src/domain/program.ts'
+import { parseProgram } from '../../src/config/program.ts'
 
 const MSK = 'Europe/Moscow'
 const rules: MessagingRules = {
@@ -51,6 +53,24 @@ describe('quiet hours across midnight in Europe/Moscow', () => {
 
 describe('decideDelivery', () => {
   const night = new Date('2026-03-08T19:30:00Z') // 22:30 local
+
+  it('should drop a message of a feature the program switched off, whatever its category', () => {
+    for (const category of ['nps', 'birthday', 'transactional'] as const) {
+      expect(decideDelivery(request({ category, enabledByProgram: false }), rules, MSK)).toEqual({
+        action: 'drop',
+        reason: 'disabled',
+      })
+    }
+  })
+
+  it('should tell which categories the program switched off: NPS, birthday, a holiday off or gone', () => {
+    const program = parseProgram({ nps: { enabled: false } })
+    expect(isCategoryEnabled('nps', program)).toBe(false)
+    expect(isCategoryEnabled('birthday', program)).toBe(true)
+    expect(isCategoryEnabled('promotion', program)).toBe(true)
+    expect(isCategoryEnabled(`holiday:${program.holidays[0]!.id}`, program)).toBe(true)
+    expect(isCategoryEnabled('holiday:no-such-day', program)).toBe(false)
+  })
 
   it('should send transactional messages at night and over the cap', () => {
     const decision = decideDelivery(

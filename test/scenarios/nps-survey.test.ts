@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { useInfrastructure } from '../support/world.ts'
 import { cardLink, hireBarista, joinedCustomer as joinedStaffCustomer } from './staff-fixtures.ts'
@@ -155,6 +156,26 @@ describe('the survey after a purchase', () => {
     const purchase = await recordPurchase(world, olga, anna.id)
     expect(await storedSurvey(world, purchase.id)).toBeNull()
     await advance(world, clock, 3 * HOUR)
+    expect(surveyMessages(anna.user)).toHaveLength(0)
+  })
+
+  it('drops a survey already queued when the owner switched NPS off and restarted the bot', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7011, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7111 })
+    const purchase = await recordPurchase(world, olga, anna.id)
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({ status: 'pending' })
+    const programFile = world.config.env.PROGRAM_FILE!
+    writeFileSync(programFile, `${readFileSync(programFile, 'utf8')}nps:\n  enabled: false\n`)
+    await world.restart()
+    expect(world.config.program.nps.enabled).toBe(false)
+    await advance(world, clock, 2 * HOUR)
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({
+      status: 'dropped',
+      dropReason: 'disabled',
+    })
+    const dropped = await surveyWhen(world, purchase.id, (stored) => stored.delivery.status === 'dropped')
+    expect(dropped.delivery.dropReason).toBe('disabled')
     expect(surveyMessages(anna.user)).toHaveLength(0)
   })
 

@@ -24,7 +24,10 @@ export interface World {
   dbName: string
   /** A Telegram user of this world's bot. */
   user(profile: UserProfile): FakeUser
-  /** Stops the bot (gracefully) and starts it again on the same database and token. */
+  /**
+   * Stops the bot (gracefully) and starts it again on the same database and token, reading the
+   * configuration again (as a new process would: e.g. a program file the test rewrote).
+   */
   restart(): Promise<void>
 }
 
@@ -74,7 +77,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const { uri } = shared
   const tg = await startFakeTelegram({ port: 0, limits: TEST_LIMITS })
   cleanups.push(() => tg.stop())
-  const config = loadConfig({ OWNER_IDS: String(OWNER_ID), LOG_LEVEL: 'silent', ...options.env })
+  const configure = () => loadConfig({ OWNER_IDS: String(OWNER_ID), LOG_LEVEL: 'silent', ...options.env })
+  let config = configure()
   const dbName = `t_${randomBytes(6).toString('hex')}`
   const token = `${7_000_000 + Math.floor(Math.random() * 1_000_000)}:${randomBytes(26).toString('base64url')}`
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
@@ -101,7 +105,9 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   await settleScheduler(app)
   const world: World = {
     tg,
-    config,
+    get config() {
+      return config
+    },
     mongoUri: uri,
     dbName,
     get app() {
@@ -110,6 +116,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     user: (profile) => tg.user(profile),
     async restart() {
       await app.stop()
+      config = configure()
       app = await start()
       await settleScheduler(app)
     },
