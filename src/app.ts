@@ -43,7 +43,9 @@ import { createGreetingsService } from './services/greetings.ts'
 import { createLateSender, createOutboxService } from './services/outbox.ts'
 import { createRemindersService } from './services/reminders.ts'
 import { createTierReviewService } from './services/tier-review.ts'
+import { createDailyTotals } from './db/daily-totals.ts'
 import { createReportQueries } from './db/reports.ts'
+import { guardClosedDays } from './services/report-days.ts'
 import { createReportService } from './services/reports.ts'
 import { createDigestDeliveries } from './db/reports-deliveries.ts'
 import { defineOwnerDigestJob, scheduleOwnerDigest } from './jobs/owner-digest.ts'
@@ -110,7 +112,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   try {
     const i18n = createI18n()
     const clock: Clock = options.clock ?? { now: () => new Date() }
-    const repositories = await createRepositories(connection)
+    const totals = createDailyTotals(connection)
+    const stored = await createRepositories(connection)
+    // Late writes into a past day (an old purchase voided, a retried earn) drop that day's cached report totals.
+    const guarded = guardClosedDays(
+      { ledger: stored.ledgerEntries, purchases: stored.purchases },
+      { totals, clock, timeZone: config.program.timeZone },
+    )
+    const repositories = { ...stored, ledgerEntries: guarded.ledger, purchases: guarded.purchases }
     const staffRepositories = await createStaffRepositories(connection)
     const ledger = createLedgerService({
       ledger: repositories.ledgerEntries,
@@ -127,6 +136,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const sender = createLateSender()
     const reports = createReportService({
       queries: await createReportQueries(connection),
+      totals,
       clock,
       program: config.program,
     })

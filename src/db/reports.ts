@@ -25,7 +25,10 @@ export interface DayActivity {
   readonly promoters: number
   readonly passives: number
   readonly detractors: number
-  /** Customers whose tier changed that day (last change only: the record keeps the latest). */
+  /**
+   * Customers whose tier changed that day (last change only: the record keeps the latest, so a
+   * later change moves the customer out of an earlier day; the only figure never cached per day).
+   */
   readonly tierChanges: number
 }
 
@@ -48,8 +51,10 @@ export interface OpenDetractorComment {
 export interface ReportQueries {
   /** Activity per local day for instants in [from, to). */
   activityByDay(from: Date, to: Date, timeZone: string): Promise<DayActivity[]>
-  /** Outstanding points (the sum of every ledger delta) before `at`; reads the cached balances. */
-  liabilityBefore(at: Date): Promise<number>
+  /** Tier changes per local day ("2026-03-01" -> count) for instants in [from, to): see `tierChanges`. */
+  tierChangesByDay(from: Date, to: Date, timeZone: string): Promise<Map<string, number>>
+  /** Outstanding points now (the sum of every ledger delta), from the cached balances. */
+  outstandingPoints(): Promise<number>
   /** Members (joined, not erased) whose birthday is on this day and month. */
   birthdaysOn(day: Pick<Birthday, 'day' | 'month'>): Promise<number>
   /** Every member (joined, not erased) with their purchase instants and latest NPS score. */
@@ -114,6 +119,13 @@ export async function createReportQueries(connection: Connection): Promise<Repor
   await feedback.createIndex({ createdAt: -1 })
 
   const member = { joinedAt: { $ne: null }, erasedAt: null }
+  const tierChangeRows = (from: Date, to: Date, timeZone: string) =>
+    customers
+      .aggregate<Row>([
+        { $match: { tierChangedAt: { $gte: from, $lt: to } } },
+        { $group: { _id: dayOf('$tierChangedAt', timeZone), count: { $sum: 1 } } },
+      ])
+      .toArray()
 
   return {
     async activityByDay(from, to, timeZone) {
@@ -169,12 +181,7 @@ export async function createReportQueries(connection: Connection): Promise<Repor
             },
           ])
           .toArray(),
-        customers
-          .aggregate<Row>([
-            { $match: { tierChangedAt: range } },
-            { $group: { _id: dayOf('$tierChangedAt', timeZone), count: { $sum: 1 } } },
-          ])
-          .toArray(),
+        tierChangeRows(from, to, timeZone),
       ])
       const days = new Map<string, ReturnType<typeof emptyDay>>()
       const at = (row: Row) => {
@@ -207,16 +214,18 @@ export async function createReportQueries(connection: Connection): Promise<Repor
       return [...days.values()].sort((a, b) => a.day.localeCompare(b.day))
     },
 
-    async liabilityBefore(at) {
-      // Every customer's cached balance is the sum of their entries: the points outstanding now,
-      // less what moved since `at`, reads one document per customer and the recent entries
+    async tierChangesByDay(from, to, timeZone) {
+      const rows = await tierChangeRows(from, to, timeZone)
+      return new Map(rows.map((row) => [String(row._id), Number(row.count)]))
+    },
+
+    async outstandingPoints() {
+      // Every customer's cached balance is the sum of their entries: one document per customer
       // instead of the whole ledger (a million entries took seconds).
-      const sum = (field: string) => ({ $group: { _id: null, total: { $sum: field } } })
-      const [[now], [since]] = await Promise.all([
-        balances.aggregate<Row>([sum('$balance')]).toArray(),
-        ledger.aggregate<Row>([{ $match: { createdAt: { $gte: at } } }, sum('$delta')]).toArray(),
-      ])
-      return Number(now?.total ?? 0) - Number(since?.total ?? 0)
+      const [row] = await balances
+        .aggregate<Row>([{ $group: { _id: null, total: { $sum: '$balance' } } }])
+        .toArray()
+      return Number(row?.total ?? 0)
     },
 
     birthdaysOn: ({ day, month }) =>

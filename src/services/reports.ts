@@ -1,4 +1,4 @@
-import { addLocalDays, atLocalTime, localDate, localDateKey, type LocalDate } from '../domain/calendar.ts'
+import { addLocalDays, localDate, localDateKey, type LocalDate } from '../domain/calendar.ts'
 import { DAY_MS, type Clock } from '../domain/clock.ts'
 import { money, type Money } from '../domain/money.ts'
 import { npsCategory, npsOf, type NpsSummary } from '../domain/nps.ts'
@@ -11,7 +11,9 @@ import {
   type LoyaltyType,
 } from '../domain/segments.ts'
 import type { DateRange } from '../domain/date-range.ts'
+import type { DailyTotals } from '../db/daily-totals.ts'
 import { noActivity, type DayActivity, type OpenDetractorComment, type ReportQueries } from '../db/reports.ts'
+import { createReportDays, daysBetween } from './report-days.ts'
 
 /** `/stats` periods: today, the last 7 or 30 local days (today included), the local month so far. */
 export const STATS_PERIODS = ['today', '7d', '30d', 'month'] as const
@@ -100,6 +102,8 @@ export interface ReportService {
 /** Ports and settings of {@link createReportService}. */
 export interface ReportServiceDeps {
   readonly queries: ReportQueries
+  /** The closed days' totals (src/db/daily-totals.ts): the reports read history from there. */
+  readonly totals: DailyTotals
   readonly clock: Clock
   readonly program: Pick<Program, 'timeZone' | 'segments'>
 }
@@ -114,12 +118,6 @@ export const CHART_DAYS = 30
 function namedPeriod(period: StatsPeriod, today: LocalDate): DateRange {
   const back = { today: 0, '7d': 6, '30d': 29, month: today.day - 1 }[period]
   return { from: addLocalDays(today, -back), to: today }
-}
-
-function daysBetween(from: LocalDate, to: LocalDate): LocalDate[] {
-  const days: LocalDate[] = []
-  for (let day = from; localDateKey(day) <= localDateKey(to); day = addLocalDays(day, 1)) days.push(day)
-  return days
 }
 
 function npsFromCounts(promoters: number, passives: number, detractors: number): NpsSummary {
@@ -184,17 +182,13 @@ function averageOf(days: readonly Figures[]): Figures {
 export function createReportService(deps: ReportServiceDeps): ReportService {
   const { queries, clock, program } = deps
   const zone = program.timeZone
-  const startOf = (day: LocalDate) => atLocalTime(day, { hour: 0, minute: 0 }, zone)
+  const history = createReportDays({ queries, totals: deps.totals, clock, timeZone: zone })
 
   /** Activity of each day in [from, to] (local days, both included) and the liability at each day's end. */
   async function daily(from: LocalDate, to: LocalDate) {
-    const end = startOf(addLocalDays(to, 1))
-    const [rows, base] = await Promise.all([
-      queries.activityByDay(startOf(from), end, zone),
-      queries.liabilityBefore(startOf(from)),
-    ])
-    const byKey = new Map(rows.map((row) => [row.day, row]))
-    let liability = base
+    const [byKey, outstanding] = await Promise.all([history.since(from), queries.outstandingPoints()])
+    // The points outstanding before `from`: today's, less every day's movement since.
+    let liability = [...byKey.values()].reduce((points, day) => points - day.pointsNet, outstanding)
     return daysBetween(from, to).map((day) => {
       const key = localDateKey(day)
       const activity = byKey.get(key) ?? noActivity(key)
