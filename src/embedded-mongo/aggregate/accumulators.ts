@@ -3,7 +3,8 @@ import { isNumeric, toNumber } from '../bson/numbers.ts'
 import { MongoCommandError, ErrorCode } from '../errors.ts'
 import { MISSING } from '../query/paths.ts'
 import { arith } from '../query/update/operators.ts'
-import { evaluateExpression, validateExpression } from './expression.ts'
+import { compileExpression } from './compiled.ts'
+import { validateExpression } from './expression.ts'
 import { MINGO_CONTEXT, mingoOptions } from './mingo-context.ts'
 import type { Doc } from '../bson/codec.ts'
 
@@ -30,7 +31,7 @@ export function compileAccumulator(spec: unknown, vars?: Record<string, unknown>
     throw new MongoCommandError(ErrorCode.BadValue, 'an accumulator must have exactly one operator')
   const [op, arg] = entries[0] as [string, unknown]
   validateExpression(arg)
-  const ev = (doc: Doc): unknown => evaluateExpression(doc, arg, vars)
+  const ev = compileExpression(arg, vars)
   switch (op) {
     case '$sum':
       return () => {

@@ -4,6 +4,7 @@ import { ErrorCode, MongoCommandError } from '../errors.ts'
 import { isPlainObject, MISSING } from '../query/paths.ts'
 import { compileAccumulator } from './accumulators.ts'
 import type { Accumulator, AccumulatorFactory } from './accumulators.ts'
+import { compileExpression } from './compiled.ts'
 import { evaluateExpression, validateExpression } from './expression.ts'
 
 function compileOutputs(
@@ -30,8 +31,9 @@ export function groupStage(docs: Doc[], spec: unknown, vars?: Record<string, unk
   validateExpression(idExpr)
   const outputs = compileOutputs(rest, vars)
   const groups = new Map<string, { id: unknown; accs: Accumulator[] }>()
+  const idOf = compileExpression(idExpr, vars)
   for (const doc of docs) {
-    const id = normalizeKey(evaluateExpression(doc, idExpr, vars))
+    const id = normalizeKey(idOf(doc))
     const key = valueKey(id)
     let g = groups.get(key)
     if (!g) {
