@@ -1,5 +1,5 @@
 import type { Birthday } from '../domain/birthday.ts'
-import type { CustomerAccounts } from '../domain/ports/customer-accounts.ts'
+import type { CustomerAccounts, LoyaltyAccount } from '../domain/ports/customer-accounts.ts'
 import type { StampCard } from '../domain/stamps.ts'
 
 /*
@@ -59,6 +59,16 @@ export interface Customer {
   readonly erasedAt: Date | null
   readonly createdAt: Date
   readonly updatedAt: Date
+}
+
+/** The part of a customer record the loyalty rules read (the ledger's view of it). */
+export function loyaltyAccountOf(customer: Customer): LoyaltyAccount {
+  return {
+    id: customer.id,
+    tierId: customer.tierId,
+    invitedBy: customer.invitedBy,
+    erased: customer.erasedAt !== null,
+  }
 }
 
 /** What the join knows before it starts. */

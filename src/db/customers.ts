@@ -5,6 +5,7 @@ import {
   type ConsentCategory,
   type Customer,
   type CustomerRepository,
+  loyaltyAccountOf,
 } from './customer-record.ts'
 import { isDuplicateKey } from './processed-updates.ts'
 import { newCardToken, newManualCode, newReferralCode, normalizeManualCode } from './random-codes.ts'
@@ -16,6 +17,7 @@ export {
   type Consents,
   type Customer,
   type CustomerRepository,
+  loyaltyAccountOf,
   type NewCustomer,
   type ProfilePatch,
 } from './customer-record.ts'
@@ -168,14 +170,7 @@ export async function createCustomerRepository(connection: Connection): Promise<
   return {
     async findById(customerId): Promise<LoyaltyAccount | null> {
       const customer = await byId(customerId)
-      return customer
-        ? {
-            id: customer.id,
-            tierId: customer.tierId,
-            invitedBy: customer.invitedBy,
-            erased: customer.erasedAt !== null,
-          }
-        : null
+      return customer ? loyaltyAccountOf(customer) : null
     },
     async setTier(customerId, tierId, at) {
       await update(customerId, { $set: { tierId, tierChangedAt: at } })

@@ -96,6 +96,9 @@ function toDoc(entry: NewLedgerEntry, seq: number): Omit<EntryDoc, '_id'> {
   return doc
 }
 
+/** Thrown inside the append's transaction when the customer has no balance document yet. */
+class NoBalanceYet extends Error {}
+
 /** The ledger repository plus what tests and exports need beyond the domain port. */
 export interface MongoLedgerRepository extends LedgerRepository {
   /** The sum of the stored deltas, computed from the entries (not the cache): for invariant checks. */
@@ -133,11 +136,15 @@ export async function createLedgerRepository(connection: Connection): Promise<Mo
     }
   }
 
-  /** Moves the cached balance (refused below zero) and stores the entry, as one transaction. */
+  /**
+   * Moves the cached balance (refused below zero) and stores the entry, as one transaction: three
+   * round-trips (the balance's `findAndModify`, the insert, the commit). A used key is not looked up
+   * first: its insert fails on the unique index, the transaction is aborted with the balance
+   * unmoved, and the entry stored earlier is the answer. A customer's very first credit finds no
+   * balance document; it is created outside the transaction (two first appends may race) and the
+   * append is tried again.
+   */
   async function appendAtomically(entry: NewLedgerEntry): Promise<AppendResult> {
-    const existing = await findByKey(entry.idempotencyKey)
-    if (existing) return { entry: existing, created: false }
-    await ensureBalance(entry.customerId)
     try {
       return await connection.transaction(async (session: ClientSession) => {
         const guard = entry.delta < 0 ? { balance: { $gte: -entry.delta } } : {}
@@ -150,16 +157,26 @@ export async function createLedgerRepository(connection: Connection): Promise<Mo
           .lean<BalanceDoc>()
         if (moved === null) {
           const current = await balances.findById(entry.customerId).session(session).lean<BalanceDoc>()
+          if (current === null && entry.delta > 0) throw new NoBalanceYet()
           throw new DomainError('LEDGER.INSUFFICIENT_POINTS', {
             balance: current?.balance ?? 0,
             requested: -entry.delta,
           })
         }
         const [created] = await entries.create([toDoc(entry, moved.seq)], { session })
-        return { entry: toEntry(created!.toObject() as EntryDoc), created: true }
+        return {
+          entry: toEntry(created!.toObject() as EntryDoc),
+          created: true,
+          balance: points(moved.balance),
+        }
       })
     } catch (error) {
-      // The key was used meanwhile (a retry racing the first attempt): that entry is the answer.
+      if (error instanceof NoBalanceYet) {
+        await ensureBalance(entry.customerId)
+        return appendAtomically(entry)
+      }
+      // The key was used before (a retry, a double tap) or meanwhile (a racing first attempt):
+      // that entry is the answer, whatever the balance says now.
       if (isDuplicateKey(error) || error instanceof DomainError) {
         const raced = await findByKey(entry.idempotencyKey)
         if (raced) return { entry: raced, created: false }

@@ -32,7 +32,8 @@ export type NewStaffOperation = Omit<StaffOperation, 'id' | 'undoneAt'>
  * Idempotent by (kind, ref): a replayed purchase is logged once.
  */
 export interface StaffOperationRepository {
-  record(operation: NewStaffOperation): Promise<StaffOperation>
+  /** Logs the operation once per (kind, ref); `created` is false when it was logged before. */
+  record(operation: NewStaffOperation): Promise<{ operation: StaffOperation; created: boolean }>
   /** The staff member's latest operation not undone yet, or null. */
   lastOf(staffId: number): Promise<StaffOperation | null>
   /** Marks the operation undone once; false when it already was. */
@@ -76,14 +77,15 @@ export async function createStaffOperationRepository(
   await model.init()
   return {
     async record(operation) {
-      const doc = await model
-        .findOneAndUpdate(
-          { kind: operation.kind, ref: operation.ref },
-          { $setOnInsert: { ...operation, undoneAt: null } },
-          { upsert: true, returnDocument: 'after' },
-        )
-        .lean<OperationDoc>()
-      return toOperation(doc as OperationDoc)
+      const result = await model.findOneAndUpdate(
+        { kind: operation.kind, ref: operation.ref },
+        { $setOnInsert: { ...operation, undoneAt: null } },
+        { upsert: true, returnDocument: 'after', includeResultMetadata: true, lean: true },
+      )
+      return {
+        operation: toOperation(result.value as OperationDoc),
+        created: result.lastErrorObject?.updatedExisting === false,
+      }
     },
     async lastOf(staffId) {
       const doc = await model

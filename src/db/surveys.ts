@@ -200,7 +200,9 @@ export async function createSurveyRepository(connection: Connection): Promise<Mo
         )
       } catch (error) {
         if (!isDuplicateKey(error)) throw error
-        return findStored(survey.id)
+        // Another survey holds the cooldown. This one was not stored a moment ago, and a racing
+        // retry of it would have matched the row by its id instead of colliding: it does not exist.
+        return null
       }
       const doc: SurveyDoc = {
         _id: survey.id,

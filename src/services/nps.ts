@@ -3,12 +3,13 @@ import { DomainError } from '../domain/errors.ts'
 import { npsCategory } from '../domain/nps.ts'
 import { createNpsService, type ScoreOutcome } from '../domain/nps-service.ts'
 import type { Purchase } from '../domain/ports/purchase-repository.ts'
+import type { NpsSurvey } from '../domain/ports/survey-repository.ts'
 import type { Program } from '../domain/program.ts'
 import type { Customer, CustomerRepository } from '../db/customers.ts'
 import type { Feedback, FeedbackHandler, FeedbackRepository, ThreadWrite } from '../db/feedback.ts'
 import type { StaffRepository } from '../db/staff.ts'
 import type { OutboxPayload } from '../db/outbox.ts'
-import type { DropReason, MongoSurveyRepository, StoredSurvey } from '../db/surveys.ts'
+import { surveyRefOf, type DropReason, type MongoSurveyRepository, type StoredSurvey } from '../db/surveys.ts'
 import type { OutboxService } from './outbox.ts'
 import { createNpsReport } from './nps-report.ts'
 
@@ -118,11 +119,12 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
      * member who recorded it and its touchpoint (`redemption` when points paid part of it and the
      * program knows that touchpoint, else the first one). Nothing when NPS is off, the customer
      * opted out or is unreachable, or had a survey within the cooldown. Never throws: a purchase
-     * stays recorded whatever happens to its survey (failures are logged).
+     * stays recorded whatever happens to its survey (failures are logged). `known` is the
+     * purchase's customer as the caller just read it; read here when absent.
      */
-    async scheduleAfterPurchase(purchase: Purchase): Promise<StoredSurvey | null> {
+    async scheduleAfterPurchase(purchase: Purchase, known?: Customer): Promise<StoredSurvey | null> {
       try {
-        const customer = await customers.get(purchase.customerId)
+        const customer = known ?? (await customers.get(purchase.customerId))
         if (customer === null || customer.erasedAt !== null) return null
         const touchpoint =
           purchase.redeemed > 0 && program.nps.touchpoints.includes('redemption') ? 'redemption' : undefined
@@ -188,7 +190,7 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
      */
     async answer(ref: string, telegramId: number, input: string): Promise<ScoreOutcome> {
       const [survey, customer] = await Promise.all([surveyOfRef(ref), customerOfTelegram(telegramId)])
-      return rules.answer(survey.id, customer.id, input)
+      return rules.answer(survey.id, customer.id, input, survey)
     },
 
     /** Stores the "why?" comment whole (a Telegram message is at most 4096 characters). */
@@ -199,14 +201,15 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
 
     /**
      * Opens the feedback thread of a detractor's score at once, awaiting the comment; null for
-     * other answers. A second call returns the same thread.
+     * other answers. A second call returns the same thread. `answered` is the survey as the score
+     * tap just stored it; read by `ref` when absent.
      */
-    async openFeedback(ref: string): Promise<FeedbackDetails | null> {
-      const survey = await surveyOfRef(ref)
+    async openFeedback(ref: string, answered?: NpsSurvey): Promise<FeedbackDetails | null> {
+      const survey = answered ?? (await surveyOfRef(ref))
       const answer = survey.answer
       if (answer === null || npsCategory(answer.score) !== 'detractor') return null
       const opened = await feedback.open({
-        ref: survey.ref,
+        ref: surveyRefOf(survey.id),
         surveyId: survey.id,
         customerId: survey.customerId,
         score: answer.score,

@@ -8,7 +8,7 @@ import type { GiftCertificateRepository } from '../domain/ports/gift-certificate
 import { type Points } from '../domain/points.ts'
 import type { Program } from '../domain/program.ts'
 import { addStamps, type StampCard } from '../domain/stamps.ts'
-import type { Customer, CustomerRepository } from '../db/customers.ts'
+import { loyaltyAccountOf, type Customer, type CustomerRepository } from '../db/customers.ts'
 import type { PendingRedemptionRepository } from '../db/pending-redemptions.ts'
 import type { MongoPurchaseRepository } from '../db/purchases.ts'
 import type { StaffInviteRepository } from '../db/staff-invites.ts'
@@ -37,12 +37,16 @@ export interface StaffDeskDeps {
   readonly clock: Clock
   readonly program: Program
   /** Schedules the NPS survey of a newly recorded purchase (src/services/nps.ts); never throws. */
-  readonly nps?: { scheduleAfterPurchase(purchase: PurchaseOutcome['purchase']): Promise<unknown> }
+  readonly nps?: {
+    scheduleAfterPurchase(purchase: PurchaseOutcome['purchase'], customer: Customer): Promise<unknown>
+  }
 }
 
 /** A recorded purchase with its stamps. */
 export interface DeskPurchase {
   readonly outcome: PurchaseOutcome
+  /** The customer as read when the purchase began (for the receipt's chat and language). */
+  readonly customer: Customer
   readonly stampCard: StampCard | null
   readonly rewardsUnlocked: number
 }
@@ -66,23 +70,34 @@ export function createDeskParts(deps: StaffDeskDeps) {
     return customer
   }
 
-  /** Applies a stamp change with compare-and-set retries, so two cashiers stamping at once lose nothing. */
+  /**
+   * Applies a stamp change with compare-and-set retries, so two cashiers stamping at once lose
+   * nothing. `known` is the customer as just read, tried first instead of reading again.
+   */
   async function changeStampCard(
     customerId: string,
     change: (card: StampCard) => StampCard,
+    known?: Customer,
   ): Promise<{ before: StampCard; after: StampCard }> {
+    let customer = known
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const before = (await activeCustomer(customerId)).stampCard
+      const before = (customer ?? (await activeCustomer(customerId))).stampCard
+      customer = undefined
       const after = change(before)
       if (await customers.replaceStampCard(customerId, before, after)) return { before, after }
     }
     throw new Error('the stamp card kept changing; giving up after 5 attempts')
   }
 
+  /**
+   * Records a purchase with its survey, audit line and stamps, reading the customer once and
+   * handing that record to every step.
+   */
   async function recordPurchaseWith(
     actor: DeskActor,
     request: { customerId: string; purchaseId: string; amount: Money; redeem?: Points },
   ): Promise<DeskPurchase> {
+    const customer = await activeCustomer(request.customerId)
     const outcome = await ledger.earnForPurchase({
       customerId: request.customerId,
       purchaseId: request.purchaseId,
@@ -90,11 +105,11 @@ export function createDeskParts(deps: StaffDeskDeps) {
       ...(request.redeem ? { redeem: request.redeem } : {}),
       outletId: actor.outletId,
       actor: ledgerActor(actor),
+      account: loyaltyAccountOf(customer),
     })
     // Idempotent per purchase, so a retried receipt completes a survey a crash left unscheduled.
-    if (outcome.purchase.voidedAt === null) await deps.nps?.scheduleAfterPurchase(outcome.purchase)
-    const before = await staffOperations.lastOf(actor.telegramId)
-    const operation = await staffOperations.record({
+    if (outcome.purchase.voidedAt === null) await deps.nps?.scheduleAfterPurchase(outcome.purchase, customer)
+    const logged = await staffOperations.record({
       staffId: actor.telegramId,
       staffRole: actor.role,
       outletId: actor.outletId,
@@ -105,15 +120,20 @@ export function createDeskParts(deps: StaffDeskDeps) {
       at: outcome.purchase.createdAt,
     })
     // Stamps are added once per purchase: a replayed receipt finds its operation already logged.
-    const firstTime = !outcome.replayed && before?.id !== operation.id
-    if (!firstTime || outcome.purchase.stamps === 0) return { outcome, stampCard: null, rewardsUnlocked: 0 }
+    const firstTime = !outcome.replayed && logged.created
+    if (!firstTime || outcome.purchase.stamps === 0)
+      return { outcome, customer, stampCard: null, rewardsUnlocked: 0 }
     let unlocked = 0
-    const { after } = await changeStampCard(request.customerId, (card) => {
-      const result = addStamps(card, outcome.purchase.stamps, program.stampCard)
-      unlocked = result.rewardsUnlocked
-      return result.card
-    })
-    return { outcome, stampCard: after, rewardsUnlocked: unlocked }
+    const { after } = await changeStampCard(
+      request.customerId,
+      (card) => {
+        const result = addStamps(card, outcome.purchase.stamps, program.stampCard)
+        unlocked = result.rewardsUnlocked
+        return result.card
+      },
+      customer,
+    )
+    return { outcome, customer, stampCard: after, rewardsUnlocked: unlocked }
   }
 
   return { activeCustomer, changeStampCard, recordPurchaseWith }

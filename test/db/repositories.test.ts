@@ -75,6 +75,25 @@ describe('ledger repository', () => {
     expect(await ledger.sumOfEntries(customerId)).toBe(100)
   })
 
+  it('should tell the balance after an entry it stores, and land concurrent first credits of a new customer', async () => {
+    const customerId = newCustomerId()
+    const firsts = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        ledger.append(credit(customerId, 5, `f-${customerId}-${index}`)),
+      ),
+    )
+    expect(firsts.every((result) => result.created)).toBe(true)
+    expect(firsts.map((result) => result.balance).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: 10 }, (_, index) => 5 * (index + 1)),
+    )
+    expect(await ledger.balanceOf(customerId)).toBe(50)
+    expect(await ledger.sumOfEntries(customerId)).toBe(50)
+    const retried = await ledger.append(credit(customerId, 5, `f-${customerId}-0`))
+    expect(retried.created).toBe(false)
+    expect(retried.balance).toBeUndefined()
+    expect(await ledger.balanceOf(customerId)).toBe(50)
+  })
+
   it('should refuse a debit the balance does not cover and keep the balance', async () => {
     const customerId = newCustomerId()
     await ledger.append(credit(customerId, 30, `c-${customerId}`))

@@ -60,6 +60,36 @@ describe('recording a purchase', () => {
     expect((await world.app.services.customers.get(customer.id))?.stampCard.stamps).toBe(1)
   })
 
+  it('two baristas sending the same receipt at once record it once: one earn entry, one stamp', async () => {
+    const world = await createWorld()
+    const { barista: boris } = await hireBarista(world, {
+      id: 4031,
+      first_name: 'Борис',
+      language_code: 'ru',
+    })
+    const { barista: vera } = await hireBarista(world, { id: 4032, first_name: 'Вера', language_code: 'ru' })
+    const anna = world.user({ id: 4033, first_name: 'Анна', language_code: 'ru' })
+    const customer = await joinedCustomer(world, anna)
+
+    for (const barista of [boris, vera]) {
+      await barista.openLink(cardLink(world, customer))
+      await barista.tap('🧾 Покупка')
+      await barista.send('350')
+      await barista.send('B-2001')
+    }
+    await Promise.all([boris.tap('Без списания'), vera.tap('Без списания')])
+
+    const answers = [boris.lastText(), vera.lastText()]
+    expect(answers.filter((text) => text?.startsWith('✅ Покупка 350\u00a0₽ записана.'))).toHaveLength(1)
+    expect(answers.filter((text) => text?.startsWith('Этот чек уже записан'))).toHaveLength(1)
+    const earns = (await entriesOf(world, customer)).filter((entry) => entry.kind === 'earn')
+    expect(earns).toHaveLength(1)
+    expect(await world.app.services.purchases.countOf(customer.id)).toBe(1)
+    expect(await balanceOf(world, customer)).toBe(110)
+    expect((await world.app.services.customers.get(customer.id))?.stampCard.stamps).toBe(1)
+    expect(anna.texts().filter((text) => text.startsWith('🧾'))).toHaveLength(1)
+  })
+
   it('refuses amounts that are not money, negative, zero or absurdly large, and asks again', async () => {
     const world = await createWorld()
     const { barista } = await hireBarista(world, { id: 4021, first_name: 'Борис', language_code: 'ru' })

@@ -29,8 +29,8 @@ export interface NoticeDeps {
 /** The customer's receipt: points earned (and spent), balance, a tier upgrade, stamps — one message. */
 export async function sendCustomerReceipt(deps: NoticeDeps, result: DeskPurchase): Promise<void> {
   const { purchase, upgradedTo, balance } = result.outcome
-  const customer = await deps.services.customers.get(purchase.customerId)
-  if (!customer?.chatId) return
+  const { customer } = result
+  if (!customer.chatId) return
   const { program } = deps
   await notify(deps, customer.chatId, customer.language, (t, lang) => {
     const common = {

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors.ts'
 import type { Money } from '../money.ts'
 import { points, pointsDelta, type Points } from '../points.ts'
+import type { LoyaltyAccount } from '../ports/customer-accounts.ts'
 import type { AppendResult } from '../ports/ledger-repository.ts'
 import type { Purchase } from '../ports/purchase-repository.ts'
 import type { Tier } from '../program.ts'
@@ -24,6 +25,11 @@ export interface PurchaseRequest {
   readonly stampItems?: number
   readonly outletId: string
   readonly actor: Actor
+  /**
+   * The customer as the caller has just read it (already checked active), so the purchase does
+   * not read it again; read here when absent.
+   */
+  readonly account?: LoyaltyAccount
 }
 
 /** Everything that happened, for the staff's and the customer's messages. */
@@ -45,16 +51,20 @@ export interface PurchaseOutcome {
 export function createPurchaseFlow(parts: LedgerServiceParts) {
   const { ledger, customers, purchases, clock, program } = parts
 
-  async function recordOnce(request: PurchaseRequest, now: Date): Promise<Purchase> {
-    const account = await parts.activeAccount(request.customerId)
+  /**
+   * Stores the purchase (after spending its points, when it spends any); `created` is false when
+   * the id was recorded before, and `purchase` is then the stored one.
+   */
+  async function recordOnce(
+    request: PurchaseRequest,
+    account: LoyaltyAccount,
+    now: Date,
+  ): Promise<{ readonly purchase: Purchase; readonly created: boolean }> {
     const requested = request.redeem ?? points(0)
-    const priorRedeem = await ledger.findByKey(purchaseRedeemKey(request.purchaseId))
-    if (requested > 0 && priorRedeem === null) await parts.expireFor(request.customerId)
-    const balance = (await ledger.balanceOf(request.customerId)) - (priorRedeem?.delta ?? 0)
     const quote = quotePurchase(program, {
       amount: request.amount,
       tier: tierById(program.tiers, account.tierId),
-      balance: points(balance),
+      balance: requested > 0 ? await balanceForRedeem(request) : points(0),
       requestedRedeem: requested,
       stampItems: request.stampItems,
     })
@@ -77,7 +87,38 @@ export function createPurchaseFlow(parts: LedgerServiceParts) {
       const entry = purchaseEntry(draft, 'redeem')
       assertSameOperation(await ledger.appendDebitIfCovered(entry), entry)
     }
-    return (await purchases.record(draft)).purchase
+    return purchases.record(draft)
+  }
+
+  /**
+   * The balance a redemption of this purchase may spend: after due expiries, and counting back
+   * the purchase's own redeem entry when a crash left it written without the purchase. Only a
+   * redemption needs it; the quote of a purchase without points does not look at the balance.
+   */
+  async function balanceForRedeem(request: PurchaseRequest): Promise<Points> {
+    const priorRedeem = await ledger.findByKey(purchaseRedeemKey(request.purchaseId))
+    if (priorRedeem === null) await parts.expireFor(request.customerId)
+    return points((await ledger.balanceOf(request.customerId)) - (priorRedeem?.delta ?? 0))
+  }
+
+  /** A purchase id reused for another customer, amount or redemption: LEDGER.IDEMPOTENCY_CONFLICT. */
+  function assertSamePurchase(stored: Purchase, request: PurchaseRequest): void {
+    if (
+      stored.customerId !== request.customerId ||
+      stored.amount !== request.amount ||
+      stored.redeemed !== (request.redeem ?? 0)
+    ) {
+      throw new DomainError('LEDGER.IDEMPOTENCY_CONFLICT', { key: request.purchaseId })
+    }
+  }
+
+  /** The customer of a purchase: as the caller read it, else read now; refused when erased or unknown. */
+  async function accountOf(request: PurchaseRequest): Promise<LoyaltyAccount> {
+    const given = request.account
+    if (given === undefined) return parts.activeAccount(request.customerId)
+    if (given.id !== request.customerId) throw new RangeError("the account is not the purchase's customer")
+    if (given.erased) throw new DomainError('CUSTOMER.ERASED', { customerId: given.id })
+    return given
   }
 
   /** The redeem or earn entry of a purchase; both carry the purchase's time, actor and outlet. */
@@ -97,10 +138,8 @@ export function createPurchaseFlow(parts: LedgerServiceParts) {
     }
   }
 
-  async function payReferral(customerId: string, paid: Money, now: Date): Promise<LedgerEntry[]> {
-    const account = await customers.findById(customerId)
-    if (account === null) return []
-    const paidOut: LedgerEntry[] = []
+  async function payReferral(account: LoyaltyAccount, paid: Money, now: Date): Promise<AppendResult[]> {
+    const paidOut: AppendResult[] = []
     for (const bonus of referralBonusesFor(account, paid, program.referral)) {
       const receiver = await customers.findById(bonus.customerId)
       if (receiver === null || receiver.erased) continue
@@ -115,7 +154,7 @@ export function createPurchaseFlow(parts: LedgerServiceParts) {
         idempotencyKey: bonus.idempotencyKey,
         expiresAt: creditExpiry(program, now),
       })
-      if (result.created) paidOut.push(result.entry)
+      if (result.created) paidOut.push(result)
     }
     return paidOut
   }
@@ -131,33 +170,36 @@ export function createPurchaseFlow(parts: LedgerServiceParts) {
      */
     async earnForPurchase(request: PurchaseRequest): Promise<PurchaseOutcome> {
       const now = clock.now()
-      const existing = await purchases.findById(request.purchaseId)
-      const sameRedeem = (request.redeem ?? 0) === existing?.redeemed
-      if (
-        existing &&
-        (existing.customerId !== request.customerId || existing.amount !== request.amount || !sameRedeem)
-      ) {
-        throw new DomainError('LEDGER.IDEMPOTENCY_CONFLICT', { key: request.purchaseId })
-      }
-      const purchase = existing ?? (await recordOnce(request, now))
-      const earnEntry =
-        purchase.earned > 0 ? (await ledger.append(purchaseEntry(purchase, 'earn'))).entry : null
+      const account = await accountOf(request)
+      // Points are spent before the purchase is stored, so a redemption looks for an earlier record
+      // first; a purchase without points learns it from the insert, which stores nothing then.
+      const earlier = (request.redeem ?? 0) > 0 ? await purchases.findById(request.purchaseId) : null
+      const { purchase, created } = earlier
+        ? { purchase: earlier, created: false }
+        : await recordOnce(request, account, now)
+      if (!created) assertSamePurchase(purchase, request)
+      const earned = purchase.earned > 0 ? await ledger.append(purchaseEntry(purchase, 'earn')) : null
       const redeemEntry =
         purchase.redeemed > 0 ? await ledger.findByKey(purchaseRedeemKey(purchase.id)) : null
 
-      const account = await parts.activeAccount(request.customerId)
+      // The tier held before this purchase, as read once above; an upgrade only ever moves it up.
       const spend = await purchases.spendBetween(account.id, tierWindowStart(program.tierWindow, now), now)
       const upgradedTo = detectUpgrade(program.tiers, account.tierId, spend)
       if (upgradedTo) await customers.setTier(account.id, upgradedTo.id, now)
 
+      const referrals = await payReferral(account, purchase.paid, now)
+      // The balance the last entry appended now left, else (a replay, a repository that does not
+      // tell) read from the ledger.
+      const own = [earned, ...referrals].filter((result) => result?.entry.customerId === account.id)
+      const known = own.length > 0 ? own[own.length - 1]?.balance : undefined
       return {
         purchase,
         redeemEntry,
-        earnEntry,
-        referralEntries: await payReferral(account.id, purchase.paid, now),
+        earnEntry: earned?.entry ?? null,
+        referralEntries: referrals.map((result) => result.entry),
         upgradedTo,
-        balance: await ledger.balanceOf(account.id),
-        replayed: existing !== null,
+        balance: known ?? (await ledger.balanceOf(account.id)),
+        replayed: !created,
       }
     },
   }

@@ -6,6 +6,11 @@ export interface AppendResult {
   readonly entry: LedgerEntry
   /** False when the idempotency key was already used: `entry` is the earlier one, unchanged. */
   readonly created: boolean
+  /**
+   * The customer's balance just after this entry, when this call created it and the repository
+   * learns it on the way (saves reading the balance again); absent otherwise.
+   */
+  readonly balance?: Points
 }
 
 /**
