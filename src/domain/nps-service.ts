@@ -52,11 +52,19 @@ export function createNpsService({ surveys, clock, program }: NpsServiceDeps) {
       return surveys.createIfNoneSince(planSurvey(origin, now, rules), cooldownStart(now, rules))
     },
 
-    /** Takes a score tap (0..10, validated); a repeated tap returns the first score unchanged. */
-    async answer(surveyId: string, customerId: string, input: string | number): Promise<ScoreOutcome> {
+    /**
+     * Takes a score tap (0..10, validated); a repeated tap returns the first score unchanged.
+     * `known` is the survey as the caller just read it; read here when absent.
+     */
+    async answer(
+      surveyId: string,
+      customerId: string,
+      input: string | number,
+      known?: NpsSurvey,
+    ): Promise<ScoreOutcome> {
       const score = parseNpsScore(input)
       const now = clock.now()
-      const found = await surveys.findById(surveyId)
+      const found = known?.id === surveyId ? known : await surveys.findById(surveyId)
       if (found?.answer != null && found.customerId === customerId) {
         return outcome(found, false)
       }

@@ -25,10 +25,13 @@ export function createDeskCounter(deps: StaffDeskDeps, parts: DeskParts) {
     program,
   })
   return {
-    /** The most points a purchase of `amount` may take from this customer now (cap and balance). */
-    async maxRedeemableFor(customerId: string, amount: Money): Promise<Points> {
+    /**
+     * The customer's spendable balance and the most points a purchase of `amount` may take from it
+     * now (cap and balance), from one read of the ledger.
+     */
+    async redeemLimits(customerId: string, amount: Money): Promise<{ balance: Points; max: Points }> {
       const { balance } = await ledger.balanceSummary(customerId)
-      return maxRedeemable(program, amount, balance)
+      return { balance, max: maxRedeemable(program, amount, balance) }
     },
 
     /** The purchase id of a receipt number at the actor's outlet, or of a purchase dialog. */

@@ -91,9 +91,12 @@ export function createStaffDesk(deps: StaffDeskDeps) {
       return { kind: 'not_found' }
     },
 
-    /** Name, tier, balance, stamps, birthday and last visit of a customer. */
-    async summary(customerId: string): Promise<CustomerSummary> {
-      const customer = await parts.activeCustomer(customerId)
+    /**
+     * Name, tier, balance, stamps, birthday and last visit of a customer. `known` is the active
+     * customer as the caller just found it (by card or code), used instead of reading it again.
+     */
+    async summary(customerId: string, known?: Customer): Promise<CustomerSummary> {
+      const customer = known ?? (await parts.activeCustomer(customerId))
       const [{ balance }, last] = await Promise.all([
         ledger.balanceSummary(customerId),
         purchases.lastOf(customerId),

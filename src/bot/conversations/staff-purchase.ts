@@ -19,7 +19,10 @@ import {
   askMoney,
 } from './staff-dialog.ts'
 
-/** The id staff features enter the purchase dialog with: `ctx.conversation.enter(STAFF_PURCHASE, customerId)`. */
+/**
+ * The id staff features enter the purchase dialog with, after checking the customer is active:
+ * `ctx.conversation.enter(STAFF_PURCHASE, customer.id, customer.name)`.
+ */
 export const STAFF_PURCHASE = 'staff-purchase'
 
 /** Longest receipt number accepted; colons are refused (the purchase id uses them as separators). */
@@ -33,10 +36,11 @@ const RECEIPT_PATTERN = /^[^:]{1,40}$/
  */
 export function createStaffPurchaseConversation(i18n: i18n) {
   return createConversation<Context, BaseContext>(
-    async (conversation: DeskConversation, ctx: BaseContext, customerId: string) => {
+    async (conversation: DeskConversation, ctx: BaseContext, customerId: string, name?: string) => {
+      // A dialog entered before the name came with the customer id reads it here.
       const setup = await conversation.external(async (outside) => ({
         lang: outside.lang,
-        name: (await outside.services.staffDesk.activeCustomer(customerId)).name,
+        name: name ?? (await outside.services.staffDesk.activeCustomer(customerId)).name,
       }))
       const t = i18n.getFixedT(languageOf(setup.lang))
       const program = await conversation.external((outside) => ({
@@ -61,12 +65,11 @@ export function createStaffPurchaseConversation(i18n: i18n) {
         await say(ctx, t('staff.receipt_invalid'))
       }
 
+      // Points are offered only in points mode; the balance is shown only when they are.
       const limits = await conversation.external(async (outside) => {
-        const desk = outside.services.staffDesk
-        return {
-          max: program.pointsMode ? await desk.maxRedeemableFor(customerId, money(amount)) : 0,
-          balance: (await desk.summary(customerId)).balance as number,
-        }
+        if (!program.pointsMode) return { max: 0, balance: 0 }
+        const { balance, max } = await outside.services.staffDesk.redeemLimits(customerId, money(amount))
+        return { max: max as number, balance: balance as number }
       })
       let redeem = 0
       if (limits.max > 0) {

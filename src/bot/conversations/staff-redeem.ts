@@ -36,11 +36,14 @@ export function createStaffRedeemConversation(i18n: i18n) {
       await say(ctx, t('staff.ask_redeem_amount'), dialogKeyboard(t, cancel))
       const amount = await askMoney(conversation, ctx, t, setup)
 
-      const limits = await conversation.external(async (outside) => ({
-        max: (await outside.services.staffDesk.maxRedeemableFor(customerId, money(amount))) as number,
-        balance: (await outside.services.staffDesk.summary(customerId)).balance as number,
-        amountText: moneyText(outside.config.program, amount, outside.lang),
-      }))
+      const limits = await conversation.external(async (outside) => {
+        const { balance, max } = await outside.services.staffDesk.redeemLimits(customerId, money(amount))
+        return {
+          max: max as number,
+          balance: balance as number,
+          amountText: moneyText(outside.config.program, amount, outside.lang),
+        }
+      })
       if (limits.max === 0) {
         await say(
           ctx,

@@ -37,7 +37,7 @@ export function createNpsFeature(i18n: i18n): Composer<Context> {
           `${questionText(ctx.t, ctx.config.program)}\n\n${ctx.t('nps.your_score', { score: outcome.survey.answer?.score })}`,
         )
         .catch(() => undefined)
-      const feedback = await ctx.services.nps.openFeedback(tap.ref)
+      const feedback = await ctx.services.nps.openFeedback(tap.ref, outcome.survey)
       if (feedback) await alertOwners(npsMessageDeps(ctx, i18n), feedback)
       // One NPS step at a time: both conversations are parallel to others, so text goes to this one.
       await ctx.conversation.exit(NPS_WHY)

@@ -64,7 +64,7 @@ export function createStaffDeskFeature(i18n: i18n): Composer<Context> {
     const lookup = await ctx.services.staffDesk.findByManualCode(ctx.desk!, code)
     if (lookup.kind === 'rate_limited') await ctx.reply(ctx.t('staff.scan_rate_limited'))
     else if (lookup.kind === 'not_found') await ctx.reply(ctx.t('staff.scan_not_found', { code }))
-    else await replyWithSummary(ctx, lookup.customer.id)
+    else await replyWithSummary(ctx, lookup.customer)
   })
 
   feature.on('message:photo', async (ctx, next) => {
@@ -84,7 +84,7 @@ export function createStaffDeskFeature(i18n: i18n): Composer<Context> {
     }
     const customer = await ctx.services.staffDesk.findByCardToken(token)
     if (customer === null) await ctx.reply(ctx.t('staff.card_unknown'))
-    else await replyWithSummary(ctx, customer.id)
+    else await replyWithSummary(ctx, customer)
   })
 
   const undo = async (ctx: Context) => {
@@ -124,10 +124,11 @@ export function createStaffDeskFeature(i18n: i18n): Composer<Context> {
     const { program } = ctx.config
     try {
       switch (pressed.action) {
-        case 'buy':
-          await desk.activeCustomer(pressed.customerId)
-          await ctx.conversation.enter(STAFF_PURCHASE, pressed.customerId)
+        case 'buy': {
+          const customer = await desk.activeCustomer(pressed.customerId)
+          await ctx.conversation.enter(STAFF_PURCHASE, customer.id, customer.name)
           return
+        }
         case 'redeem':
           await desk.activeCustomer(pressed.customerId)
           await ctx.conversation.enter(STAFF_REDEEM, pressed.customerId)

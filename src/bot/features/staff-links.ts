@@ -40,7 +40,7 @@ feature.command('start', async (ctx, next) => {
       await ctx.reply(ctx.t('staff.card_unknown'))
       return
     }
-    await replyWithSummary(ctx, customer.id)
+    await replyWithSummary(ctx, customer)
     return
   }
   await next()

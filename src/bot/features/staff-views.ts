@@ -1,5 +1,6 @@
 import { InlineKeyboard, type Api } from 'grammy'
 import type { i18n, TFunction } from 'i18next'
+import type { Customer } from '../../db/customers.ts'
 import type { Program } from '../../domain/program.ts'
 import { stampsPerCard } from '../../domain/stamps.ts'
 import type { CustomerSummary } from '../../services/staff-desk.ts'
@@ -129,9 +130,9 @@ export function catalogueChoiceView(
   return { text, keyboard }
 }
 
-/** Shows the summary of a customer to staff. */
-export async function replyWithSummary(ctx: Context, customerId: string): Promise<void> {
-  const view = summaryView(ctx, await ctx.services.staffDesk.summary(customerId))
+/** Shows the summary of a customer found active (by card or code) to staff. */
+export async function replyWithSummary(ctx: Context, customer: Customer): Promise<void> {
+  const view = summaryView(ctx, await ctx.services.staffDesk.summary(customer.id, customer))
   await ctx.reply(view.text, { reply_markup: view.keyboard })
 }
 
