@@ -16,7 +16,7 @@ import {
 import { readLogFile, readSnapshotFile } from './file-readers.ts'
 import { GroupCommitter } from './group-committer.ts'
 import type { Journal } from './index.ts'
-import { ACTIVE_LOG_FLAGS, fsyncDir, logFileName, snapshotFileName, writeFileDurably } from './layout.ts'
+import { fsyncDir, logFileName, snapshotFileName, writeFileDurably } from './layout.ts'
 import type { DirLock } from './lock-file.ts'
 
 /** The log appends go to. `position` is where the next batch is written. */
@@ -128,7 +128,7 @@ export class JournalImpl implements Journal {
 
     let switchError: unknown
     const created = writeFileDurably(this.dir, logFileName(gen), [encodeFileHeader(LOG_MAGIC)]).then(() =>
-      fsp.open(path.join(this.dir, logFileName(gen)), ACTIVE_LOG_FLAGS),
+      fsp.open(path.join(this.dir, logFileName(gen)), 'r+'),
     )
     created.catch(() => undefined)
     const switched = this.committer.barrier(async () => {
@@ -206,9 +206,9 @@ export class JournalImpl implements Journal {
   private async writeDurably(frames: Buffer[], bytes: number): Promise<void> {
     const { handle, position } = this.active
     if (position === undefined) throw new Error('journal: log tail not checked')
-    // The log is opened with O_DSYNC (ACTIVE_LOG_FLAGS): the write returns once the data is durable.
     const { bytesWritten } = await handle.writev(frames, position)
     if (bytesWritten !== bytes) throw new Error(`journal: short write (${bytesWritten} of ${bytes} bytes)`)
+    await handle.datasync()
     this.active.position = position + bytes
   }
 

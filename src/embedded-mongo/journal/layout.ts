@@ -6,7 +6,6 @@
  * every log whose generation is at least the snapshot's, in ascending order. Anything else (older
  * generations, `*.tmp` files) is left over from an interrupted compaction and may be deleted.
  */
-import { constants } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
@@ -15,13 +14,6 @@ export const LOCK_FILE = 'LOCK'
 
 /** Suffix of files being written; a file only gets its final name once complete and fsynced. */
 export const TMP_SUFFIX = '.tmp'
-
-/**
- * How the active log is opened: read-write with O_DSYNC, so each write returns only once its data
- * (and the file size) is on disk, exactly what a write followed by fdatasync gives, in one system
- * call and one trip through the thread pool instead of two.
- */
-export const ACTIVE_LOG_FLAGS = constants.O_RDWR | constants.O_DSYNC
 
 /** File name of the log of generation `gen`. */
 export function logFileName(gen: number): string {

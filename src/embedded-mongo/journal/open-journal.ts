@@ -16,14 +16,7 @@ import {
 } from './format.ts'
 import type { Journal, JournalOptions } from './index.ts'
 import { JournalImpl } from './journal.ts'
-import {
-  ACTIVE_LOG_FLAGS,
-  classify,
-  fsyncDir,
-  logFileName,
-  snapshotFileName,
-  writeFileDurably,
-} from './layout.ts'
+import { classify, fsyncDir, logFileName, snapshotFileName, writeFileDurably } from './layout.ts'
 import { acquireDirLock } from './lock-file.ts'
 
 /** Default of {@link JournalOptions.compactThresholdBytes}: 64 MiB. */
@@ -104,7 +97,7 @@ export async function openJournal(dir: string, options: JournalOptions = {}): Pr
     }
 
     const activeGen = layout.logGens[layout.logGens.length - 1]!
-    const handle = await fs.open(path.join(dir, logFileName(activeGen)), ACTIVE_LOG_FLAGS)
+    const handle = await fs.open(path.join(dir, logFileName(activeGen)), 'r+')
     return new JournalImpl({
       dir,
       lock,
