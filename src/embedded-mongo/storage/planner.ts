@@ -170,6 +170,19 @@ function scanIndex(choice: Choice, stats: ScanStats): string[] {
   return [...ids]
 }
 
+/**
+ * Compares an entry's leading key fields with `prefix`, in index order. A module function rather
+ * than a closure per scan: tsx keeps function names, so a named closure costs a defineProperty
+ * on every lookup.
+ */
+function comparePrefix(e: IndexEntry, prefix: unknown[], fields: readonly { dir: number }[]): number {
+  for (let i = 0; i < prefix.length; i++) {
+    const c = compareValues(e.key[i], prefix[i])
+    if (c !== 0) return c * (fields[i] as { dir: number }).dir
+  }
+  return 0
+}
+
 function scanPrefix(
   index: IndexStore,
   prefix: unknown[],
@@ -180,15 +193,8 @@ function scanPrefix(
   const n = prefix.length
   const fields = index.fields
   const dir = range ? (fields[n] as { dir: 1 | -1 }).dir : 1
-  const cmpPrefix = (e: IndexEntry): number => {
-    for (let i = 0; i < n; i++) {
-      const c = compareValues(e.key[i], prefix[i])
-      if (c !== 0) return c * (fields[i] as { dir: number }).dir
-    }
-    return 0
-  }
   const start = index.entries.seek((e) => {
-    const c = cmpPrefix(e)
+    const c = comparePrefix(e, prefix, fields)
     if (c !== 0) return c > 0
     if (!range) return true
     const v = e.key[n]
@@ -202,7 +208,7 @@ function scanPrefix(
   })
   for (const e of index.entries.ascending(start)) {
     stats.keysExamined++
-    if (cmpPrefix(e) !== 0) break
+    if (comparePrefix(e, prefix, fields) !== 0) break
     if (range) {
       const v = e.key[n]
       if (typeOrder(v) !== range.bracket) break
