@@ -56,6 +56,12 @@ export interface Customer {
   readonly joinedAt: Date | null
   /** False after Telegram answered 403 (the bot was blocked). */
   readonly reachable: boolean
+  /**
+   * When the customer's latest NPS survey was created, noted once it was fully scheduled: lets a
+   * purchase within the cooldown skip the survey step without asking `nps_cooldowns`, which stays
+   * the authority (a survey made elsewhere is simply not noted here). Null: none noted.
+   */
+  readonly lastSurveyAt: Date | null
   readonly erasedAt: Date | null
   readonly createdAt: Date
   readonly updatedAt: Date
@@ -128,6 +134,8 @@ export interface CustomerRepository extends CustomerAccounts {
   replaceStampCard(customerId: string, expected: StampCard, next: StampCard): Promise<boolean>
   /** False after Telegram said the bot is blocked; true again when the customer writes. */
   setReachable(customerId: string, reachable: boolean): Promise<void>
+  /** Notes a fully scheduled survey's creation time (`lastSurveyAt` only ever moves forward). */
+  noteSurvey(customerId: string, createdAt: Date): Promise<void>
   /** Members (not erased) holding one of `tierIds` since before `before` (or since ever). */
   tierHoldersSetBefore(tierIds: readonly string[], before: Date): Promise<{ id: string; tierId: string }[]>
   /** Moves the customer from tier `from` to `to` at `at`; null when they no longer hold `from`. */

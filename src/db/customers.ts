@@ -43,6 +43,7 @@ interface CustomerDoc {
   rulesAcceptedAt: Date | null
   joinedAt: Date | null
   reachable: boolean
+  lastSurveyAt?: Date | null
   erasedAt: Date | null
   createdAt: Date
   updatedAt: Date
@@ -81,6 +82,7 @@ const schema = new Schema<CustomerDoc>(
     rulesAcceptedAt: { type: Date, default: null },
     joinedAt: { type: Date, default: null },
     reachable: { type: Boolean, default: true },
+    lastSurveyAt: { type: Date, default: null },
     erasedAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false, minimize: false },
@@ -113,6 +115,7 @@ function toCustomer(doc: CustomerDoc): Customer {
     rulesAcceptedAt: doc.rulesAcceptedAt ?? null,
     joinedAt: doc.joinedAt ?? null,
     reachable: doc.reachable ?? true,
+    lastSurveyAt: doc.lastSurveyAt ?? null,
     erasedAt: doc.erasedAt ?? null,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
@@ -261,6 +264,10 @@ export async function createCustomerRepository(connection: Connection): Promise<
     },
     async setReachable(customerId, reachable) {
       await update(customerId, { $set: { reachable } })
+    },
+    async noteSurvey(customerId, createdAt) {
+      const _id = objectId(customerId)
+      if (_id !== null) await model.updateOne({ _id }, { $max: { lastSurveyAt: createdAt } })
     },
     async tierHoldersSetBefore(tierIds, before) {
       const docs = await model

@@ -42,13 +42,18 @@ export interface ScoreOutcome {
 export function createNpsService({ surveys, clock, program }: NpsServiceDeps) {
   const rules = program.nps
   return {
-    /** Schedules the survey of a purchase; null when not eligible or within the cooldown. */
+    /**
+     * Schedules the survey of a purchase; null when not eligible or within the cooldown.
+     * `lastSurveyAt` is what the caller knows of the customer's latest survey: within the cooldown
+     * nothing is asked of the repository; otherwise the repository's cooldown decides.
+     */
     async scheduleAfterPurchase(
       origin: SurveyOrigin,
-      candidate: { optedOut: boolean; reachable: boolean },
+      candidate: { optedOut: boolean; reachable: boolean; lastSurveyAt?: Date | null },
     ): Promise<NpsSurvey | null> {
       const now = clock.now()
-      if (!surveyEligibility({ ...candidate, lastSurveyAt: null }, now, rules).eligible) return null
+      const known = { ...candidate, lastSurveyAt: candidate.lastSurveyAt ?? null }
+      if (!surveyEligibility(known, now, rules).eligible) return null
       return surveys.createIfNoneSince(planSurvey(origin, now, rules), cooldownStart(now, rules))
     },
 

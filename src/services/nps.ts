@@ -137,7 +137,11 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
             staffId: purchase.actor.role === 'system' ? null : purchase.actor.id,
             ...(touchpoint ? { touchpoint } : {}),
           },
-          { optedOut: !customer.consents.nps, reachable: customer.reachable },
+          {
+            optedOut: !customer.consents.nps,
+            reachable: customer.reachable,
+            lastSurveyAt: customer.lastSurveyAt,
+          },
         )
         if (survey === null || survey.purchaseId !== purchase.id) return null
         const stored = await surveys.findStored(survey.id)
@@ -155,6 +159,8 @@ export function createNpsFeedbackService(deps: NpsFeedbackDeps) {
           },
         })
         await deps.scheduleClosing(survey.id, survey.expiresAt)
+        // Noted last: a retry of the purchase after a crash before this line still completes the survey.
+        await customers.noteSurvey(customer.id, survey.createdAt)
         return stored
       } catch (error) {
         deps.logger.warn({ err: error, purchaseId: purchase.id }, 'could not schedule the NPS survey')

@@ -1,5 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { createSurveyRepository } from '../../src/db/surveys.ts'
+import { money } from '../../src/domain/money.ts'
+import { cooldownStart, planSurvey } from '../../src/domain/nps-survey.ts'
 import { useInfrastructure } from '../support/world.ts'
 import { cardLink, hireBarista, joinedCustomer as joinedStaffCustomer } from './staff-fixtures.ts'
 import {
@@ -146,6 +149,39 @@ describe('the survey after a purchase', () => {
     const third = await recordPurchase(world, olga, anna.id)
     expect(await storedSurvey(world, third.id)).toMatchObject({ delivery: { status: 'scheduled' } })
     expect(await storedSurvey(world, first.id)).not.toBeNull()
+  })
+
+  it('a receipt sent again after a crash between storing the survey and queuing it queues it, once', async () => {
+    const { world, clock } = await createNpsWorld()
+    const olga = await hireStaff(world, 7009, 'Ольга', 'center')
+    const anna = await joinedCustomer(world, { ...ANNA, id: 7109 })
+    const request = { customerId: anna.id, purchaseId: 'receipt:center:R-77', amount: money(50_000) }
+    // The crash: the purchase and its survey were stored, the process died before queuing the survey.
+    const { purchase } = await world.app.services.ledger.earnForPurchase({
+      ...request,
+      outletId: olga.outletId,
+      actor: { role: 'staff', id: String(olga.telegramId) },
+    })
+    const surveys = await createSurveyRepository(world.app.connection)
+    const rules = world.config.program.nps
+    const origin = {
+      customerId: anna.id,
+      purchaseId: purchase.id,
+      purchaseAt: purchase.createdAt,
+      outletId: purchase.outletId,
+      staffId: purchase.actor.id,
+    }
+    await surveys.createIfNoneSince(planSurvey(origin, clock.now(), rules), cooldownStart(clock.now(), rules))
+    expect(await queuedSurvey(world, purchase.id)).toBeNull()
+
+    for (let round = 0; round < 2; round += 1) {
+      const again = await world.app.services.staffDesk.recordPurchase(olga, request)
+      expect(again.outcome.replayed).toBe(true)
+    }
+    expect(await queuedSurvey(world, purchase.id)).toMatchObject({ status: 'pending' })
+    await advance(world, clock, 2 * HOUR)
+    await anna.user.waitFor('Насколько вероятно')
+    expect(surveyMessages(anna.user)).toHaveLength(1)
   })
 
   it('does not ask a customer who switched NPS surveys off', async () => {
