@@ -48,7 +48,7 @@ import { createLanguageFeature } from './features/language.ts'
 import { syncDeskMenu } from './features/staff-commands.ts'
 import { startFeature } from './features/start.ts'
 import { unknownFeature } from './features/unknown.ts'
-import { handleBotError } from './handlers/error.ts'
+import { createOutsideBoundaryHandler, handleBotError } from './handlers/error.ts'
 import { attachDependencies } from './middlewares/attach-dependencies.ts'
 import { i18nMiddleware } from './middlewares/i18n.ts'
 import { chatKeyOf, ignoreDuplicates } from './middlewares/ignore-duplicates.ts'
@@ -172,11 +172,6 @@ export function createBot(deps: BotDependencies): Bot<Context> {
   features.use(createLanguageFeature(deps.i18n))
   features.use(unknownFeature)
 
-  bot.catch((error) => {
-    deps.logger.error(
-      { err: error.error, updateId: error.ctx.update.update_id },
-      'update failed outside the boundary',
-    )
-  })
+  bot.catch(createOutsideBoundaryHandler(deps))
   return bot
 }

@@ -1,56 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { Customer } from '../../src/db/customers.ts'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
-import {
-  answered,
-  createProcessWorld,
-  Stopped,
-  useProcessInfrastructure,
-  type ProcessWorld,
-} from '../support/process-world.ts'
+import { createProcessWorld, useProcessInfrastructure } from '../support/process-world.ts'
 import { OWNER_ID } from '../support/world.ts'
+import {
+  confirmedAmounts,
+  expectEachPurchaseOnce,
+  hire,
+  purchaseStreams,
+  recordPurchase,
+  type Attempt,
+} from './crash-support.ts'
 
 useProcessInfrastructure()
-
-/** A purchase a barista started: a unique amount (it names the purchase in the messages) and a receipt. */
-interface Attempt {
-  barista: FakeUser
-  customer: Customer
-  /** Whole roubles. */
-  amount: number
-  receipt: string
-}
-
-/** The amounts in "✅ Покупка 1 203 ₽ записана" confirmations the barista saw, whole roubles. */
-function confirmedAmounts(barista: FakeUser): number[] {
-  return barista
-    .texts()
-    .map((text) => /✅ Покупка (.+?) записана/.exec(text)?.[1])
-    .filter((amount): amount is string => amount !== undefined)
-    .map((amount) => Number(amount.replace(/,00/, '').replace(/\D/g, '')))
-}
-
-/** The whole purchase dialog at the desk: scan the card, amount, receipt, no points spent. */
-async function recordPurchase(world: ProcessWorld, attempt: Attempt, stopped: () => boolean) {
-  const { barista } = attempt
-  await answered(barista, () => barista.openLink(world.cardLink(attempt.customer)), /Баланс/, stopped)
-  await answered(barista, () => barista.tap('🧾 Покупка'), /Сумма покупки/, stopped)
-  await answered(barista, () => barista.send(String(attempt.amount)), /Номер чека/, stopped)
-  await answered(barista, () => barista.send(attempt.receipt), /Списать баллы/, stopped)
-  return answered(barista, () => barista.tap('Без списания'), /записана|уже записан/, stopped)
-}
-
-/** A barista hired through the owner's one-time invite link. */
-async function hire(owner: FakeUser, barista: FakeUser): Promise<void> {
-  await answered(owner, () => owner.send('/staff'), /Сотрудники/)
-  await answered(
-    owner,
-    () => owner.tap(owner.inlineButtons().find((label) => /Пригласить/.test(label))!),
-    /start=s-/,
-  )
-  const link = /https:\/\/t\.me\/\S+\?start=s-[\w-]+/.exec(owner.lastText() ?? '')![0]
-  await answered(barista, () => barista.openLink(link), /./)
-}
 
 describe('the bot process killed (SIGKILL) in the middle of purchases', () => {
   it('keeps every purchase a barista saw confirmed, applies none twice, and a retry with the receipt is harmless', async () => {
@@ -73,39 +35,16 @@ describe('the bot process killed (SIGKILL) in the middle of purchases', () => {
     }
 
     // Three baristas record purchases at once, on the same three customers, until six are confirmed.
-    const attempts: Attempt[] = []
-    let killed: Promise<void> | undefined
-    const stopped = () => killed !== undefined
-    const confirmedSoFar = () => baristas.flatMap(confirmedAmounts).length
-    const stream = async (index: number) => {
-      for (let n = 0; !killed; n += 1) {
-        const attempt: Attempt = {
-          barista: baristas[index]!,
-          customer: customers[(index + n) % customers.length]!,
-          amount: 1000 + 100 * index + n,
-          receipt: `R${index}-${n}`,
-        }
-        attempts.push(attempt)
-        await recordPurchase(world, attempt, stopped)
-        if (confirmedSoFar() >= 6) killed ??= bot.kill()
-      }
-    }
-    const streams = baristas.map((_, index) =>
-      stream(index).catch((error: unknown) => {
-        // Once the bot is gone a step may find no button or time out: the stream just ends there.
-        if (!killed && !(error instanceof Stopped)) throw error
-      }),
-    )
-    const wasKilled = async () => {
-      while (!killed) await new Promise((resolve) => setTimeout(resolve, 20))
-      await killed
-    }
-    await Promise.race([Promise.all(streams), wasKilled()])
-    expect(killed, 'the streams ended before the kill').toBeDefined()
-    await killed
+    const { attempts, crashed, ended } = purchaseStreams(world, baristas, customers, {
+      receiptPrefix: 'R',
+      crashAfter: 6,
+      crash: () => bot.kill(),
+    })
+    await Promise.race([ended, crashed])
+    await crashed
     // A step in flight at the kill finishes after the restart (Telegram redelivers what was not confirmed).
     bot = await world.start()
-    await Promise.all(streams)
+    await ended
 
     const acknowledged = new Set(baristas.flatMap(confirmedAmounts))
     expect(acknowledged.size).toBeGreaterThanOrEqual(6)
@@ -125,28 +64,7 @@ describe('the bot process killed (SIGKILL) in the middle of purchases', () => {
       await recordPurchase(world, attempt, () => false)
     }
 
-    // One purchase and one earn entry per receipt, nothing else; balances are the ledger sums.
-    expect(await purchases.countDocuments()).toBe(attempts.length)
-    const ledger = world.db.collection<{
-      customerId: string
-      delta: number
-      purchaseId?: string
-      seq: number
-    }>('ledger_entries')
-    for (const attempt of attempts) {
-      expect(await purchases.countDocuments({ _id: receiptId(attempt) })).toBe(1)
-      expect(await ledger.countDocuments({ purchaseId: receiptId(attempt), kind: 'earn' })).toBe(1)
-    }
-    for (const customer of customers) {
-      const entries = await ledger.find({ customerId: customer.id }).toArray()
-      const sum = entries.reduce((total, entry) => total + entry.delta, 0)
-      expect(await world.repositories.ledgerEntries.balanceOf(customer.id)).toBe(sum)
-      const cached = await world.db
-        .collection<{ _id: string; balance: number }>('ledger_balances')
-        .findOne({ _id: customer.id })
-      expect(cached?.balance).toBe(sum)
-      expect(new Set(entries.map((entry) => entry.seq)).size).toBe(entries.length)
-    }
+    await expectEachPurchaseOnce(world, attempts, customers)
     await bot.stop()
   }, 90_000)
 })

@@ -14,15 +14,19 @@ import type { FakeTelegram } from '../../src/sandbox/fake-telegram/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** A bot process; `kill()` is a crash, `stop()` a graceful shutdown. */
-export interface BotProcess {
-  readonly pid: number
+/** A child process of a test; `kill()` is a crash, `stop()` a graceful shutdown. */
+export interface ChildHandle {
   /** SIGKILL: no cleanup, no last write; resolves once the process is gone. */
   kill(): Promise<void>
   /** SIGTERM, as a deployment would; resolves once the process exited. */
   stop(): Promise<void>
   /** What the process printed (warnings and errors), for failure messages. */
   output(): string
+}
+
+/** A bot process. */
+export interface BotProcess extends ChildHandle {
+  readonly pid: number
 }
 
 /** What the bot processes of one test share: Telegram, the database, the token and the program. */
@@ -62,7 +66,8 @@ export async function killBotProcesses(): Promise<void> {
   await Promise.all([...running].map((child) => terminate(child, 'SIGKILL')))
 }
 
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/** Sends `signal` to the child; resolves once it exited (at once when it already had). */
+export function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.kill(signal)

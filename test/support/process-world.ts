@@ -64,9 +64,15 @@ export function useProcessInfrastructure(): void {
 
 /** A fake Telegram and a fresh database for a bot process; the bot is not started yet. */
 export async function createProcessWorld(
-  options: { program?: string; handleTimeoutMs?: number } = {},
+  options: {
+    program?: string
+    handleTimeoutMs?: number
+    /** Another database server than the file's (e.g. one in a process of its own that a test kills). */
+    mongoUri?: string
+  } = {},
 ): Promise<ProcessWorld> {
   if (!server) throw new Error('call useProcessInfrastructure() at the top of the test file')
+  const mongoUri = options.mongoUri ?? server.uri
   const program = options.program ?? ALWAYS_AWAKE_PROGRAM
   const tg = await startFakeTelegram({
     port: 0,
@@ -78,7 +84,7 @@ export async function createProcessWorld(
   })
   cleanups.push(() => tg.stop())
   const dbName = `t_${randomBytes(6).toString('hex')}`
-  const connection = await connectDatabase(server.uri, dbName)
+  const connection = await connectDatabase(mongoUri, dbName)
   cleanups.push(() => connection.close())
   const db = connection.db!
   const programFile = writeProgramFile(program)
@@ -93,7 +99,7 @@ export async function createProcessWorld(
       program: config.program,
     })
   const token = botToken()
-  const setup = { tg, mongoUri: server.uri, dbName, ownerIds: [OWNER_ID], programFile }
+  const setup = { tg, mongoUri, dbName, ownerIds: [OWNER_ID], programFile }
   return {
     tg,
     config,

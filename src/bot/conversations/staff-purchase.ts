@@ -48,6 +48,9 @@ export function createStaffPurchaseConversation(i18n: i18n) {
         maxAmount: outside.config.program.purchases.maxAmount,
         pointsMode: outside.config.program.mode === 'points',
       }))
+      // Drawn once, when the dialog starts, and kept with its state: a last step that failed (the
+      // database went away after the purchase was written) and is repeated records nothing new.
+      const operationId = await conversation.external(() => randomUUID())
       const cancel: [DialogButton, string][] = [['cancel', t('staff.button_cancel')]]
 
       await say(ctx, t('staff.ask_amount', { name: setup.name }), dialogKeyboard(t, cancel))
@@ -101,7 +104,6 @@ export function createStaffPurchaseConversation(i18n: i18n) {
         }
       }
 
-      const operationId = await conversation.external(() => randomUUID())
       const text = await conversation.external(async (outside) => {
         const desk = outside.services.staffDesk
         const actor = outside.desk

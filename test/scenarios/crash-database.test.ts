@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Customer } from '../../src/db/customers.ts'
+import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
+import { ALWAYS_AWAKE_PROGRAM } from '../support/bot-process.ts'
+import { freshDbPlace, killDbProcesses, startDbProcess } from '../support/db-process.ts'
+import { answered, createProcessWorld, until, useProcessInfrastructure } from '../support/process-world.ts'
+import { OWNER_ID } from '../support/world.ts'
+import {
+  confirmedAmounts,
+  expectEachPurchaseOnce,
+  hire,
+  purchaseStreams,
+  recordPurchase,
+} from './crash-support.ts'
+
+useProcessInfrastructure()
+afterEach(killDbProcesses)
+
+const APOLOGY = /Ой, что-то пошло не так/
+const SURVEY = /порекомендуете/
+
+/** Every purchase brings an NPS survey at once, so the outbox job has work across the outage. */
+const SURVEY_EVERY_PURCHASE = `${ALWAYS_AWAKE_PROGRAM}nps:\n  delayMinutes: 0\n  cooldownDays: 0\n`
+
+describe('the database process killed (SIGKILL) in the middle of purchases', () => {
+  it('loses no confirmed purchase, applies none twice, apologises during the outage and recovers by itself', async () => {
+    const place = await freshDbPlace()
+    let database = await startDbProcess(place)
+    const world = await createProcessWorld({ mongoUri: database.uri, program: SURVEY_EVERY_PURCHASE })
+    const bot = await world.start()
+    const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
+    const baristas: FakeUser[] = []
+    for (let i = 0; i < 2; i += 1) {
+      const barista = world.user({ id: 5301 + i, first_name: `Бариста${i}`, language_code: 'ru' })
+      await hire(owner, barista)
+      baristas.push(barista)
+    }
+    const customerUsers: FakeUser[] = []
+    const customers: Customer[] = []
+    for (let i = 0; i < 2; i += 1) {
+      const user = world.user({ id: 5401 + i, first_name: `Клиент${i}`, language_code: 'ru' })
+      customerUsers.push(user)
+      customers.push(await world.joinedCustomer(user))
+    }
+
+    // Two baristas record purchases at once; the database dies while the other one is mid-dialog.
+    const { attempts, ended } = purchaseStreams(world, baristas, customers, {
+      receiptPrefix: 'D',
+      crashAfter: 3,
+      crash: () => database.kill(),
+    })
+    await ended
+
+    // While the database is down, a customer is answered with an apology in their language, not silence.
+    const anna = customerUsers[0]!
+    await answered(anna, () => anna.send('/balance'), APOLOGY)
+
+    // The same database comes back on the same port and files; the bot, never restarted, serves again.
+    database = await startDbProcess(place)
+    await answered(anna, () => anna.send('/balance'), /Ваш баланс/)
+    // A step cut off by the outage got an apology or, once the database was back, its answer: no
+    // barista is left with their last message unanswered.
+    for (const barista of baristas) {
+      await until(async () => {
+        await barista.refresh()
+        return barista.messages().at(-1)?.from_bot === true
+      }, 'an answer to the barista')
+    }
+
+    // Every confirmed purchase is in the ledger; the baristas repeat, with the same receipt, the rest.
+    const acknowledged = new Set(baristas.flatMap(confirmedAmounts))
+    expect(acknowledged.size).toBeGreaterThanOrEqual(3)
+    const purchases = world.db.collection<{ _id: string; amount: number }>('purchases')
+    for (const attempt of attempts.filter((a) => acknowledged.has(a.amount))) {
+      expect(await purchases.findOne({ _id: `receipt:main:${attempt.receipt}` })).toMatchObject({
+        amount: attempt.amount * 100,
+      })
+    }
+    for (const attempt of attempts.filter((a) => !acknowledged.has(a.amount))) {
+      await recordPurchase(world, attempt, () => false)
+    }
+    await expectEachPurchaseOnce(world, attempts, customers)
+
+    // The outbox job runs on: every survey queued is sent (or, if its send was cut off, left
+    // unconfirmed, never sent twice); each customer got exactly the surveys marked sent.
+    const outbox = world.db.collection<{ customerId: string; category: string; status: string }>('outbox')
+    await until(
+      async () => (await outbox.countDocuments({ category: 'nps', status: 'pending' })) === 0,
+      'every queued survey dispatched',
+    )
+    expect(await outbox.countDocuments({ category: 'nps' })).toBe(attempts.length)
+    for (const [index, customer] of customers.entries()) {
+      const sent = await outbox.countDocuments({ customerId: customer.id, category: 'nps', status: 'sent' })
+      const inDoubt = await outbox.countDocuments({
+        customerId: customer.id,
+        category: 'nps',
+        status: 'sending',
+      })
+      await customerUsers[index]!.refresh()
+      const seen = customerUsers[index]!.texts().filter((text) => SURVEY.test(text)).length
+      expect(seen).toBeGreaterThanOrEqual(sent)
+      expect(seen).toBeLessThanOrEqual(sent + inDoubt)
+    }
+    await bot.stop()
+  }, 180_000)
+})
