@@ -116,6 +116,8 @@ const DISPATCH_BATCH = 200
  * bot's throttler, not the database, sets the pace.
  */
 const DISPATCH_IN_FLIGHT = 32
+/** Tries to mark a message sent after Telegram took it (see markSentPersistently). */
+const MARK_ATTEMPTS = 3
 /** Messages queued per round-trip by `enqueueMany`. */
 const ENQUEUE_CHUNK = 500
 /** Minutes before a message whose send failed (network, Telegram trouble) is tried again. */
@@ -268,14 +270,11 @@ export function createOutboxService(deps: OutboxDeps) {
     ].filter((row) => row.length > 0)
     const markup = rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}
     if (!(await outbox.claim(message.id, now))) return null
+    let sent: { message_id: number }
     try {
-      const sent = photo
+      sent = photo
         ? await deps.sender.sendPhoto(customer.chatId, photo, { caption: text, ...markup })
         : await deps.sender.sendMessage(customer.chatId, text, markup)
-      const at = clock.now()
-      await outbox.markSent(message.id, at, sent.message_id)
-      await report(message, { kind: 'sent', chatId: customer.chatId, messageId: sent.message_id, at })
-      return 'sent'
     } catch (error) {
       if (isBlocked(error)) {
         await customers.setReachable(customer.id, false)
@@ -285,6 +284,31 @@ export function createOutboxService(deps: OutboxDeps) {
         return drop(message, 'failed', 'sending')
       deps.logger.warn({ err: error, key: message.key }, 'an outbox message could not be sent; trying later')
       return defer(message, new Date(now.getTime() + RETRY_MINUTES * 60_000), 'sending')
+    }
+    // Telegram has it: from here on it must never go out again, whatever the database does.
+    const at = clock.now()
+    if (!(await markSentPersistently(message, at, sent.message_id))) return null
+    await report(message, { kind: 'sent', chatId: customer.chatId, messageId: sent.message_id, at })
+    return 'sent'
+  }
+
+  /**
+   * Marks a message Telegram took as sent, trying {@link MARK_ATTEMPTS} times (each waits for the
+   * database as long as the driver's server selection does). Never undone into a retry: a mark the
+   * database missed leaves the message `sending`, given up as unconfirmed after its lease, so an
+   * outage between the send and the mark cannot send it twice. False when the mark never landed.
+   */
+  async function markSentPersistently(message: OutboxMessage, at: Date, messageId: number): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await outbox.markSent(message.id, at, messageId)
+        return true
+      } catch (error) {
+        if (attempt >= MARK_ATTEMPTS) {
+          deps.logger.warn({ err: error, key: message.key }, 'an outbox message was sent but not marked')
+          return false
+        }
+      }
     }
   }
 
