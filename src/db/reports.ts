@@ -59,11 +59,10 @@ export interface ReportQueries {
   birthdaysOn(day: Pick<Birthday, 'day' | 'month'>): Promise<number>
   /** Every member (joined, not erased) with their purchase instants and latest NPS score. */
   segmentInputs(): Promise<SegmentInput[]>
-  /**
-   * Members whose latest (non-voided) purchase was made after `after` and not after `until`: the
-   * digest's "lapsed" count, reading only the purchases since `after` instead of every member's.
-   */
-  lastPurchaseBetween(after: Date, until: Date): Promise<number>
+  /** Buyer and time of every (non-voided) purchase made in [from, to): the edges of a span of days. */
+  purchasesBetween(from: Date, to: Date): Promise<{ readonly customerId: string; readonly at: Date }[]>
+  /** How many of these customer ids are members (joined, not erased). */
+  membersAmong(customerIds: readonly string[]): Promise<number>
   /** The newest detractor comments without an owner's reply, newest first. */
   openDetractorComments(limit: number): Promise<OpenDetractorComment[]>
 }
@@ -260,17 +259,19 @@ export async function createReportQueries(connection: Connection): Promise<Repor
       })
     },
 
-    async lastPurchaseBetween(after, until) {
-      const rows = await purchases
-        .aggregate<Row>([
-          { $match: { createdAt: { $gt: after }, voidedAt: null } },
-          { $group: { _id: '$customerId', last: { $max: '$createdAt' } } },
-          { $match: { last: { $lte: until } } },
-          { $project: { _id: 1 } },
-        ])
+    async purchasesBetween(from, to) {
+      const docs = await purchases
+        .find(
+          { createdAt: { $gte: from, $lt: to }, voidedAt: null },
+          { projection: { customerId: 1, createdAt: 1 } },
+        )
         .toArray()
-      const ids = rows.map((row) => String(row._id)).filter((id) => /^[0-9a-f]{24}$/.test(id))
-      return customers.countDocuments({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, ...member })
+      return docs.map((doc) => ({ customerId: String(doc.customerId), at: doc.createdAt as Date }))
+    },
+
+    async membersAmong(customerIds) {
+      const ids = customerIds.filter((id) => /^[0-9a-f]{24}$/.test(id)).map((id) => new Types.ObjectId(id))
+      return ids.length === 0 ? 0 : customers.countDocuments({ _id: { $in: ids }, ...member })
     },
 
     async openDetractorComments(limit) {

@@ -44,6 +44,12 @@ export interface ReportDays {
    * and stored by the first report that needs them), the open ones and every tier change live.
    */
   since(from: LocalDate): Promise<Map<string, DayActivity>>
+  /**
+   * Members whose latest (non-voided) purchase was made after `after` and not after `until`: the
+   * digest's "lapsed" count. `days` is {@link since} from the local day of `after` (or earlier):
+   * whole days come from their buyers, the two edge days from their purchases' times.
+   */
+  lastPurchaseBetween(days: ReadonlyMap<string, DayActivity>, after: Date, until: Date): Promise<number>
 }
 
 function closedTotals(activity: DayActivity): ClosedDayTotals {
@@ -117,6 +123,26 @@ export function createReportDays(deps: ReportDaysDeps): ReportDays {
         queries.activityByDay(startOf(liveFrom), END_OF_TIME, timeZone),
       ])
       return new Map([...past, ...live].map((day) => [day.day, day]))
+    },
+
+    async lastPurchaseBetween(days, after, until) {
+      const [first, last] = [localDate(after, timeZone), localDate(until, timeZone)]
+      const edges = [first, last].filter((day, i) => i === 0 || localDateKey(day) !== localDateKey(first))
+      const edgePurchases = await Promise.all(
+        edges.map((day) => queries.purchasesBetween(startOf(day), startOf(addLocalDays(day, 1)))),
+      )
+      const [firstKey, lastKey] = [localDateKey(first), localDateKey(last)]
+      const inSpan = new Set<string>()
+      const later = new Set<string>()
+      for (const [key, day] of days) {
+        if (key <= firstKey || key === lastKey) continue
+        for (const id of day.customerIds) (key < lastKey ? inSpan : later).add(id)
+      }
+      for (const { customerId, at } of edgePurchases.flat()) {
+        if (at > until) later.add(customerId)
+        else if (at > after) inSpan.add(customerId)
+      }
+      return queries.membersAmong([...inSpan].filter((id) => !later.has(id)))
     },
   }
 }

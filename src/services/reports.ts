@@ -185,16 +185,19 @@ export function createReportService(deps: ReportServiceDeps): ReportService {
   const history = createReportDays({ queries, totals: deps.totals, clock, timeZone: zone })
 
   /** Activity of each day in [from, to] (local days, both included) and the liability at each day's end. */
-  async function daily(from: LocalDate, to: LocalDate) {
-    const [byKey, outstanding] = await Promise.all([history.since(from), queries.outstandingPoints()])
+  async function daily(from: LocalDate, to: LocalDate, read: LocalDate = from) {
+    const [byKey, outstanding] = await Promise.all([history.since(read), queries.outstandingPoints()])
     // The points outstanding before `from`: today's, less every day's movement since.
-    let liability = [...byKey.values()].reduce((points, day) => points - day.pointsNet, outstanding)
-    return daysBetween(from, to).map((day) => {
+    const fromKey = localDateKey(from)
+    let liability = outstanding
+    for (const [key, day] of byKey) if (key >= fromKey) liability -= day.pointsNet
+    const days = daysBetween(from, to).map((day) => {
       const key = localDateKey(day)
       const activity = byKey.get(key) ?? noActivity(key)
       liability += activity.pointsNet
       return { day, activity, liability }
     })
+    return Object.assign(days, { byKey })
   }
 
   function chartOf(days: Awaited<ReturnType<typeof daily>>): ChartDay[] {
@@ -241,19 +244,23 @@ export function createReportService(deps: ReportServiceDeps): ReportService {
     async digest(now = clock.now()) {
       const today = localDate(now, zone)
       const yesterday = addLocalDays(today, -1)
-      const days = await daily(addLocalDays(today, -CHART_DAYS), yesterday)
+      // "Lapsed" as lifecycleStage has it: the last purchase at least lapsedDays ago, less than churnedDays.
+      const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS)
+      const [after, until] = [daysAgo(program.segments.churnedDays), daysAgo(program.segments.lapsedDays)]
+      const chartFrom = addLocalDays(today, -CHART_DAYS)
+      const lapsedFrom = localDate(after, zone)
+      const days = await daily(
+        chartFrom,
+        yesterday,
+        localDateKey(lapsedFrom) < localDateKey(chartFrom) ? lapsedFrom : chartFrom,
+      )
       const one = (entry: (typeof days)[number]) => figuresOf([entry.activity], entry.liability)
       const last = days.at(-1)!
       const before = days.at(-2)!
       const week = days.slice(-9, -2).map(one)
-      // "Lapsed" as lifecycleStage has it: the last purchase at least lapsedDays ago, less than churnedDays.
-      const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS)
       const [birthdaysToday, lapsedCustomers, comments] = await Promise.all([
         queries.birthdaysOn(today),
-        queries.lastPurchaseBetween(
-          daysAgo(program.segments.churnedDays),
-          daysAgo(program.segments.lapsedDays),
-        ),
+        history.lastPurchaseBetween(days.byKey, after, until),
         queries.openDetractorComments(DIGEST_COMMENTS),
       ])
       const activity = last.activity

@@ -28,7 +28,18 @@ import { openTestDb, type TestDb } from './support.ts'
 
 // UTC+10 all year: local midnight is 14:00 UTC, so a UTC day and a local day never coincide.
 const ZONE = 'Asia/Vladivostok'
-const program = { ...loadConfig({ LOG_LEVEL: 'silent' }).program, timeZone: ZONE }
+const defaults = loadConfig({ LOG_LEVEL: 'silent' }).program
+// Short lapse spans, so the forty seeded days hold lapsed members for the digest to count.
+const program = {
+  ...defaults,
+  timeZone: ZONE,
+  segments: { ...defaults.segments, lapsedDays: 4, churnedDays: 15 },
+}
+/** Thirteen members; the seeded purchases and entries rotate over them. */
+const MEMBERS = Array.from(
+  { length: 13 },
+  (_, i) => new mongoose.Types.ObjectId(i.toString(16).padStart(24, 'a')),
+)
 const TODAY = { year: 2026, month: 3, day: 20 }
 const local = (day: LocalDate, hour: number, minute = 0) => atLocalTime(day, { hour, minute }, ZONE)
 const startOf = (day: LocalDate) => local(day, 0)
@@ -103,7 +114,7 @@ async function purchase(id: string, customerId: string, amount: number, createdA
 async function seedHistory() {
   for (let back = 40; back >= 0; back--) {
     const day = ago(back)
-    const id = (n: number) => `c${(back * 7 + n) % 13}`
+    const id = (n: number) => MEMBERS[(back * 7 + n) % 13]!.toHexString()
     await t.db.collection('customers').insertOne({ joinedAt: local(day, 9), tierChangedAt: null } as never)
     await purchase(`p-${back}-a`, id(1), 10_000 + back * 100, local(day, 23, 30))
     await purchase(`p-${back}-b`, id(2), 25_050, local(day, 0, 30))
@@ -136,8 +147,34 @@ beforeEach(async () => {
   ]) {
     await t.db.collection(name).deleteMany({})
   }
+  await t.db.collection('customers').insertMany(
+    MEMBERS.map((_id, i) => ({
+      _id,
+      joinedAt: local(ago(50), 9),
+      erasedAt: i === 3 ? local(ago(2), 9) : null,
+    })),
+  )
   await seedHistory()
 })
+
+/** The digest's lapsed count as the purchases say: members whose latest purchase is in (after, until]. */
+async function freshLapsed(now: Date): Promise<number> {
+  const after = now.getTime() - program.segments.churnedDays * DAY_MS
+  const until = now.getTime() - program.segments.lapsedDays * DAY_MS
+  const latest = new Map<string, number>()
+  for (const doc of await t.db.collection('purchases').find({ voidedAt: null }).toArray()) {
+    const at = (doc.createdAt as Date).getTime()
+    latest.set(String(doc.customerId), Math.max(latest.get(String(doc.customerId)) ?? 0, at))
+  }
+  const members = await t.db
+    .collection('customers')
+    .find({ joinedAt: { $ne: null }, erasedAt: null })
+    .toArray()
+  return members.filter((doc) => {
+    const last = latest.get(doc._id.toHexString())
+    return last !== undefined && last > after && last <= until
+  }).length
+}
 
 /** Every day from `from` on as the collections say right now, with empty days filled in. */
 async function freshDays(from: LocalDate, to: LocalDate): Promise<Map<string, DayActivity>> {
@@ -194,6 +231,8 @@ describe('closed days cached in daily_totals', () => {
       expect(stats.figures).toEqual(await freshFigures(a, b))
     }
     const digest = await bot.reports.digest()
+    expect(digest.lapsedCustomers).toBe(await freshLapsed(bot.clock.now()))
+    expect(digest.lapsedCustomers).toBeGreaterThan(0)
     expect(digest.yesterday).toEqual(await freshFigures(ago(1), ago(1)))
     expect(digest.dayBefore).toEqual(await freshFigures(ago(2), ago(2)))
     // The 23:30 and 00:30 local purchases of a day are on that local day, whatever the UTC date.
@@ -283,12 +322,13 @@ describe('closed days cached in daily_totals', () => {
     await bot.reports.digest()
     for (let step = 1; step <= 3; step++) {
       const today = addLocalDays(TODAY, step)
-      await purchase(`later-${step}`, 'c1', 5_000 * step, local(today, 23, 55))
-      await entry('c1', step * 11, 'earn', local(today, 0, 5))
+      await purchase(`later-${step}`, MEMBERS[1]!.toHexString(), 5_000 * step, local(today, 23, 55))
+      await entry(MEMBERS[1]!.toHexString(), step * 11, 'earn', local(today, 0, 5))
       bot.clock.set(local(addLocalDays(today, 1), 10))
       const digest = await bot.reports.digest()
       expect(localDate(bot.clock.now(), ZONE)).toEqual(addLocalDays(today, 1))
       expect(digest.yesterday).toEqual(await freshFigures(today, today))
+      expect(digest.lapsedCustomers).toBe(await freshLapsed(bot.clock.now()))
       expect(digest.chart.at(-1)?.revenue).toBe(5_000 * step)
     }
     bot.clock.advance(DAY_MS + HOUR_MS)

@@ -1,6 +1,10 @@
 import mongoose, { type Connection } from 'mongoose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDailyTotals } from '../../src/db/daily-totals.ts'
 import { createReportQueries, type ReportQueries } from '../../src/db/reports.ts'
+import { localDate } from '../../src/domain/calendar.ts'
+import { createTestClock } from '../../src/domain/clock.ts'
+import { createReportDays } from '../../src/services/report-days.ts'
 import { openTestDb, type TestDb } from './support.ts'
 
 let t: TestDb
@@ -131,9 +135,24 @@ describe('report aggregations', () => {
         bought(voidedOnly, 12, day(13)),
         bought(older, 3),
       ])
-    expect(await reports.lastPurchaseBetween(day(5), day(20))).toBe(1)
-    expect(await reports.lastPurchaseBetween(day(5), day(12))).toBe(1)
-    expect(await reports.lastPurchaseBetween(day(12), day(20))).toBe(0)
-    expect(await reports.lastPurchaseBetween(day(1), day(30))).toBe(3)
+    // Through the day source the digest uses: whole days from their buyers (cached once closed), edge days by time.
+    const history = createReportDays({
+      queries: reports,
+      totals: createDailyTotals(connection),
+      clock: createTestClock(day(40)),
+      timeZone: 'UTC',
+    })
+    const lastPurchaseBetween = async (after: Date, until: Date) =>
+      history.lastPurchaseBetween(await history.since(localDate(after, 'UTC')), after, until)
+    for (let run = 0; run < 2; run++) {
+      expect(await lastPurchaseBetween(day(5), day(20))).toBe(1)
+      expect(await lastPurchaseBetween(day(5), day(12))).toBe(1)
+      expect(await lastPurchaseBetween(day(12), day(20))).toBe(0)
+      expect(await lastPurchaseBetween(day(1), day(30))).toBe(3)
+      // One day as both edges: 11:00 to 13:00 on the 12th; only the lapsed member bought nothing later.
+      const hour = (h: number) => new Date(Date.UTC(2026, 5, 12, h))
+      expect(await lastPurchaseBetween(hour(11), hour(13))).toBe(1)
+      expect(await lastPurchaseBetween(hour(13), hour(14))).toBe(0)
+    }
   })
 })
