@@ -35,6 +35,33 @@ describe('recording a purchase', () => {
     expect((await world.app.services.customers.get(customer.id))?.stampCard.stamps).toBe(1)
   })
 
+  it('a question answered by typing keeps no buttons: only the open question has them', async () => {
+    const world = await createWorld()
+    const { barista } = await hireBarista(world, { id: 4005, first_name: 'Борис', language_code: 'ru' })
+    const customer = await joinedCustomer(
+      world,
+      world.user({ id: 4006, first_name: 'Анна', language_code: 'ru' }),
+    )
+    const withButtons = () =>
+      barista
+        .messages()
+        .filter((message) => message.from_bot && (message.reply_markup?.inline_keyboard.length ?? 0) > 0)
+        .map((message) => message.text)
+
+    await barista.openLink(cardLink(world, customer))
+    await barista.tap('🧾 Покупка')
+    await barista.send('сто') // refused: the question and its Cancel button stay
+    expect(withButtons().at(-1)).toBe('Сумма покупки для Анна? Например: 350 или 350,50.')
+    await barista.send('350')
+    await barista.send('A-5')
+    await barista.send('10') // points typed instead of tapped: the customer is asked to confirm
+    expect(barista.lastText()).toContain('Попросили Анна подтвердить списание')
+    // The summary card's actions stay; every question of the dialog lost its buttons when answered.
+    expect(withButtons().filter((text) => /Сумма покупки|Номер чека|Списать баллы/.test(text ?? ''))).toEqual(
+      [],
+    )
+  })
+
   it('the same receipt number twice records one purchase and one earn entry', async () => {
     const world = await createWorld()
     const { barista } = await hireBarista(world, { id: 4011, first_name: 'Bob', language_code: 'en' })

@@ -58,11 +58,22 @@ export async function waitForAnswer(conversation: DeskConversation, t: TFunction
 }
 
 /**
- * Replies inside a dialog. Contexts inside conversations use a fresh Api without the bot's
- * transformers, so HTML is asked for here (translations escape their values for HTML).
+ * Replies inside a dialog; returns the message id (a prompt's, for {@link closePrompt}). Contexts
+ * inside conversations use a fresh Api without the bot's transformers, so HTML is asked for here
+ * (translations escape their values for HTML).
  */
-export async function say(ctx: BaseContext, text: string, keyboard?: InlineKeyboard): Promise<void> {
-  await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) })
+export async function say(ctx: BaseContext, text: string, keyboard?: InlineKeyboard): Promise<number> {
+  const sent = await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) })
+  return sent.message_id
+}
+
+/**
+ * Takes the buttons off a prompt that staff answered by typing, so no button of a finished step
+ * stays under it (a tapped button's keyboard is taken off by {@link waitForAnswer}). Cosmetic: a
+ * failure is ignored, and a stale button is still answered politely.
+ */
+export async function closePrompt(ctx: BaseContext, prompt: number): Promise<void> {
+  if (ctx.chat) await ctx.api.editMessageReplyMarkup(ctx.chat.id, prompt).catch(() => undefined)
 }
 
 /** What every desk dialog reads first: the staff member's language, the customer's name, money limits. */
@@ -86,13 +97,15 @@ export function loadDeskSetup(conversation: DeskConversation, customerId: string
 
 /**
  * Waits until staff type a valid amount of money (at most `maxAmount` minor units); each refusal is
- * explained (MONEY.* messages) and the question stays open. Buttons other than Cancel are ignored.
+ * explained (MONEY.* messages) and the question (`prompt`, with its Cancel button) stays open until
+ * then. Buttons other than Cancel are ignored.
  */
 export async function askMoney(
   conversation: DeskConversation,
   ctx: BaseContext,
   t: TFunction,
   limits: { currency: Currency; maxAmount: number },
+  prompt: number,
 ): Promise<Money> {
   for (;;) {
     const answer = await waitForAnswer(conversation, t)
@@ -100,7 +113,10 @@ export async function askMoney(
     const parsed = parseOrExplain(t, () =>
       parseMoney(answer.text, limits.currency, { max: money(limits.maxAmount) }),
     )
-    if (parsed.ok) return parsed.value
+    if (parsed.ok) {
+      await closePrompt(ctx, prompt)
+      return parsed.value
+    }
     await say(ctx, parsed.message)
   }
 }

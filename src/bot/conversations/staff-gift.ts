@@ -9,6 +9,7 @@ import { languageOf } from '../i18n/index.ts'
 import {
   attempt,
   dialogKeyboard,
+  closePrompt,
   say,
   waitForAnswer,
   type DeskConversation,
@@ -50,8 +51,8 @@ export function createStaffGiftConversation(i18n: i18n) {
       }
 
       if (issue) {
-        await say(ctx, t('staff.gift_ask_value'), dialogKeyboard(t, cancel))
-        const value = await askMoney(conversation, ctx, t, setup)
+        const valuePrompt = await say(ctx, t('staff.gift_ask_value'), dialogKeyboard(t, cancel))
+        const value = await askMoney(conversation, ctx, t, setup, valuePrompt)
         const text = await conversation.external(async (outside) => {
           const actor = outside.desk
           if (actor === null) return outside.t('errors.not_allowed')
@@ -83,12 +84,13 @@ export function createStaffGiftConversation(i18n: i18n) {
         return
       }
 
-      await say(ctx, t('staff.gift_ask_code'), dialogKeyboard(t, cancel))
+      const codePrompt = await say(ctx, t('staff.gift_ask_code'), dialogKeyboard(t, cancel))
       let code: string
       for (;;) {
         const answer = await waitForAnswer(conversation, t)
         if (answer.kind === 'text') {
           code = answer.text
+          await closePrompt(ctx, codePrompt)
           break
         }
       }

@@ -13,6 +13,7 @@ import {
   dialogKeyboard,
   type DialogButton,
   parseOrExplain,
+  closePrompt,
   say,
   waitForAnswer,
   type DeskConversation,
@@ -53,16 +54,25 @@ export function createStaffPurchaseConversation(i18n: i18n) {
       const operationId = await conversation.external(() => randomUUID())
       const cancel: [DialogButton, string][] = [['cancel', t('staff.button_cancel')]]
 
-      await say(ctx, t('staff.ask_amount', { name: setup.name }), dialogKeyboard(t, cancel))
-      const amount = await askMoney(conversation, ctx, t, program)
+      const amountPrompt = await say(
+        ctx,
+        t('staff.ask_amount', { name: setup.name }),
+        dialogKeyboard(t, cancel),
+      )
+      const amount = await askMoney(conversation, ctx, t, program, amountPrompt)
 
-      await say(ctx, t('staff.ask_receipt'), dialogKeyboard(t, [['skip', t('staff.button_skip')], ...cancel]))
+      const receiptPrompt = await say(
+        ctx,
+        t('staff.ask_receipt'),
+        dialogKeyboard(t, [['skip', t('staff.button_skip')], ...cancel]),
+      )
       let receiptId: string | null = null
       for (;;) {
         const answer = await waitForAnswer(conversation, t)
         if (answer.kind === 'button' && answer.button === 'skip') break
         if (answer.kind === 'text' && RECEIPT_PATTERN.test(answer.text.trim())) {
           receiptId = answer.text.trim()
+          await closePrompt(ctx, receiptPrompt)
           break
         }
         await say(ctx, t('staff.receipt_invalid'))
@@ -77,7 +87,7 @@ export function createStaffPurchaseConversation(i18n: i18n) {
       let redeem = 0
       if (limits.max > 0) {
         const max = pointsText(t, limits.max)
-        await say(
+        const redeemPrompt = await say(
           ctx,
           t('staff.ask_redeem', { balance: pointsText(t, limits.balance), max }),
           dialogKeyboard(t, [
@@ -95,6 +105,7 @@ export function createStaffPurchaseConversation(i18n: i18n) {
           const parsed = parseOrExplain(t, () => parsePoints(answer.text))
           if (parsed.ok && parsed.value <= limits.max) {
             redeem = parsed.value
+            await closePrompt(ctx, redeemPrompt)
             break
           }
           await say(

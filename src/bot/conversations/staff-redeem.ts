@@ -12,6 +12,7 @@ import {
   dialogKeyboard,
   type DialogButton,
   parseOrExplain,
+  closePrompt,
   say,
   waitForAnswer,
   type DeskConversation,
@@ -33,8 +34,8 @@ export function createStaffRedeemConversation(i18n: i18n) {
       const t = i18n.getFixedT(languageOf(setup.lang))
       const cancel: [DialogButton, string][] = [['cancel', t('staff.button_cancel')]]
 
-      await say(ctx, t('staff.ask_redeem_amount'), dialogKeyboard(t, cancel))
-      const amount = await askMoney(conversation, ctx, t, setup)
+      const amountPrompt = await say(ctx, t('staff.ask_redeem_amount'), dialogKeyboard(t, cancel))
+      const amount = await askMoney(conversation, ctx, t, setup, amountPrompt)
 
       const limits = await conversation.external(async (outside) => {
         const { balance, max } = await outside.services.staffDesk.redeemLimits(customerId, money(amount))
@@ -56,7 +57,7 @@ export function createStaffRedeemConversation(i18n: i18n) {
         return
       }
       const max = pointsText(t, limits.max)
-      await say(
+      const pointsPrompt = await say(
         ctx,
         t('staff.ask_redeem_points', { max }),
         dialogKeyboard(t, [['max', t('staff.button_redeem_max', { points: max })], ...cancel]),
@@ -73,6 +74,7 @@ export function createStaffRedeemConversation(i18n: i18n) {
         if (parsed.ok) {
           // Over the cap or the balance is refused by the desk with the domain's own message.
           redeem = parsed.value
+          await closePrompt(ctx, pointsPrompt)
           break
         }
         await say(ctx, parsed.message)
