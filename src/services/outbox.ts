@@ -194,6 +194,11 @@ export function createOutboxService(deps: OutboxDeps) {
   const observers = new Map<MessageCategory, OutboxObserver>()
   /** Set by `stop()`: a dispatch run finishes the sends in flight and takes no more. */
   let stopping = false
+  /**
+   * Messages Telegram took whose "sent" mark the database missed (it was away): this process knows
+   * they went out, so the next dispatch marks them instead of leaving them to the lease.
+   */
+  const unmarked = new Map<string, { message: OutboxMessage; chatId: number; messageId: number; at: Date }>()
 
   async function report(message: OutboxMessage, outcome: OutboxOutcome): Promise<void> {
     await observers
@@ -286,17 +291,35 @@ export function createOutboxService(deps: OutboxDeps) {
       return defer(message, new Date(now.getTime() + RETRY_MINUTES * 60_000), 'sending')
     }
     // Telegram has it: from here on it must never go out again, whatever the database does.
-    const at = clock.now()
-    if (!(await markSentPersistently(message, at, sent.message_id))) return null
-    await report(message, { kind: 'sent', chatId: customer.chatId, messageId: sent.message_id, at })
+    const delivered = { message, chatId: customer.chatId, messageId: sent.message_id, at: clock.now() }
+    if (!(await markSentPersistently(message, delivered.at, delivered.messageId))) {
+      unmarked.set(message.id, delivered)
+      return null
+    }
+    await report(message, {
+      kind: 'sent',
+      chatId: delivered.chatId,
+      messageId: delivered.messageId,
+      at: delivered.at,
+    })
     return 'sent'
+  }
+
+  /** Marks the messages sent earlier whose mark the database missed; they stay known until it lands. */
+  async function markUnmarked(): Promise<void> {
+    for (const [id, { message, chatId, messageId, at }] of unmarked) {
+      await outbox.markSent(id, at, messageId)
+      unmarked.delete(id)
+      await report(message, { kind: 'sent', chatId, messageId, at })
+    }
   }
 
   /**
    * Marks a message Telegram took as sent, trying {@link MARK_ATTEMPTS} times (each waits for the
    * database as long as the driver's server selection does). Never undone into a retry: a mark the
-   * database missed leaves the message `sending`, given up as unconfirmed after its lease, so an
-   * outage between the send and the mark cannot send it twice. False when the mark never landed.
+   * database missed leaves the message `sending`, so an outage between the send and the mark cannot
+   * send it twice; the next dispatch of this process marks it (a process that died leaves it to the
+   * lease, given up as unconfirmed). False when the mark did not land.
    */
   async function markSentPersistently(message: OutboxMessage, at: Date, messageId: number): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
@@ -364,6 +387,7 @@ export function createOutboxService(deps: OutboxDeps) {
     async dispatchDue(options: { keepAlive?: () => Promise<void> } = {}): Promise<DispatchReport> {
       const report: DispatchReport = { sent: 0, deferred: 0, dropped: 0 }
       const start = clock.now()
+      await markUnmarked()
       await abandonUnconfirmed(new Date(start.getTime() - SENDING_LEASE_MINUTES * 60_000))
       for (;;) {
         const now = clock.now()
