@@ -1,5 +1,8 @@
 import { Types, type Connection, type Document } from 'mongoose'
 import type { Birthday } from '../domain/birthday.ts'
+import type { PurchaseSummary } from '../domain/segments.ts'
+
+const NO_PURCHASES: PurchaseSummary = { count: 0, last: null, recent: 0 }
 
 /**
  * What happened on one local day (program time zone), straight from the collections. Money in
@@ -32,10 +35,10 @@ export interface DayActivity {
   readonly tierChanges: number
 }
 
-/** A customer as the segment report needs them: purchase instants and the latest NPS score. */
+/** A customer as the segment report needs them: the summary of their purchases and the latest NPS score. */
 export interface SegmentInput {
   readonly customerId: string
-  readonly purchases: readonly Date[]
+  readonly purchases: PurchaseSummary
   readonly latestScore: number | null
 }
 
@@ -57,8 +60,11 @@ export interface ReportQueries {
   outstandingPoints(): Promise<number>
   /** Members (joined, not erased) whose birthday is on this day and month. */
   birthdaysOn(day: Pick<Birthday, 'day' | 'month'>): Promise<number>
-  /** Every member (joined, not erased) with their purchase instants and latest NPS score. */
-  segmentInputs(): Promise<SegmentInput[]>
+  /**
+   * Every member (joined, not erased) with the summary of their (non-voided) purchases at `now`,
+   * `recent` counting those after `regularFrom`, and their latest NPS score.
+   */
+  segmentInputs(now: Date, regularFrom: Date): Promise<SegmentInput[]>
   /** Buyer and time of every (non-voided) purchase made in [from, to): the edges of a span of days. */
   purchasesBetween(from: Date, to: Date): Promise<{ readonly customerId: string; readonly at: Date }[]>
   /** How many of these customer ids are members (joined, not erased). */
@@ -230,13 +236,21 @@ export async function createReportQueries(connection: Connection): Promise<Repor
     birthdaysOn: ({ day, month }) =>
       customers.countDocuments({ ...member, 'birthday.day': day, 'birthday.month': month }),
 
-    async segmentInputs() {
+    async segmentInputs(now, regularFrom) {
+      const inWindow = { $and: [{ $gt: ['$createdAt', regularFrom] }, { $lte: ['$createdAt', now] }] }
       const [members, bought, latest] = await Promise.all([
         customers.find(member, { projection: { _id: 1 } }).toArray(),
         purchases
           .aggregate<Row>([
             { $match: { voidedAt: null } },
-            { $group: { _id: '$customerId', dates: { $push: '$createdAt' } } },
+            {
+              $group: {
+                _id: '$customerId',
+                count: { $sum: 1 },
+                last: { $max: '$createdAt' },
+                recent: { $sum: { $cond: [inWindow, 1, 0] } },
+              },
+            },
           ])
           .toArray(),
         surveys
@@ -247,13 +261,18 @@ export async function createReportQueries(connection: Connection): Promise<Repor
           ])
           .toArray(),
       ])
-      const datesOf = new Map(bought.map((row) => [String(row._id), row.dates as Date[]]))
+      const summaryOf = new Map<string, PurchaseSummary>(
+        bought.map((row) => [
+          String(row._id),
+          { count: Number(row.count), last: row.last as Date, recent: Number(row.recent) },
+        ]),
+      )
       const scoreOf = new Map(latest.map((row) => [String(row._id), Number(row.score)]))
       return members.map((doc) => {
         const customerId = String(doc._id)
         return {
           customerId,
-          purchases: datesOf.get(customerId) ?? [],
+          purchases: summaryOf.get(customerId) ?? NO_PURCHASES,
           latestScore: scoreOf.get(customerId) ?? null,
         }
       })

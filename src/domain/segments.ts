@@ -20,18 +20,56 @@ export const LIFECYCLE_STAGES: readonly LifecycleStage[] = [
 ]
 
 /**
- * The stage at `now` from purchase instants (any order). Checked in this order: no purchase ->
- * new; last purchase at least `churnedDays` ago -> churned; at least `lapsedDays` -> lapsed; at
- * least `regularPurchases` within the last `regularWindowDays` -> regular; two or more -> repeat;
- * otherwise first_purchase. Days are 24-hour spans counted from the purchase instant.
+ * All the segment rules read from a customer's purchases: a report asks the database for these
+ * three numbers per customer instead of every purchase instant.
  */
-export function lifecycleStage(purchases: readonly Date[], now: Date, rules: SegmentRules): LifecycleStage {
-  if (purchases.length === 0) return 'new'
-  const sinceLast = now.getTime() - Math.max(...purchases.map((date) => date.getTime()))
+export interface PurchaseSummary {
+  readonly count: number
+  /** The latest purchase; null without purchases. */
+  readonly last: Date | null
+  /** Purchases in the regular window ending at `now`: after `regularWindowStart`, not after `now`. */
+  readonly recent: number
+}
+
+/** Purchases after this instant (and not after `now`) count toward "buys often". */
+export function regularWindowStart(now: Date, rules: SegmentRules): Date {
+  return new Date(now.getTime() - rules.regularWindowDays * DAY_MS)
+}
+
+/** The {@link PurchaseSummary} of purchase instants (any order) at `now`. */
+export function summarizePurchases(
+  purchases: readonly Date[],
+  now: Date,
+  rules: SegmentRules,
+): PurchaseSummary {
+  const from = regularWindowStart(now, rules).getTime()
+  let last: Date | null = null
+  let recent = 0
+  for (const date of purchases) {
+    if (last === null || date.getTime() > last.getTime()) last = date
+    if (date.getTime() > from && date.getTime() <= now.getTime()) recent++
+  }
+  return { count: purchases.length, last, recent }
+}
+
+/**
+ * The stage at `now`. Checked in this order: no purchase -> new; last purchase at least
+ * `churnedDays` ago -> churned; at least `lapsedDays` -> lapsed; at least `regularPurchases`
+ * within the last `regularWindowDays` -> regular; two or more -> repeat; otherwise first_purchase.
+ * Days are 24-hour spans counted from the purchase instant.
+ */
+export function stageOf(purchases: PurchaseSummary, now: Date, rules: SegmentRules): LifecycleStage {
+  if (purchases.count === 0 || purchases.last === null) return 'new'
+  const sinceLast = now.getTime() - purchases.last.getTime()
   if (sinceLast >= rules.churnedDays * DAY_MS) return 'churned'
   if (sinceLast >= rules.lapsedDays * DAY_MS) return 'lapsed'
-  if (isFrequent(purchases, now, rules)) return 'regular'
-  return purchases.length >= 2 ? 'repeat' : 'first_purchase'
+  if (purchases.recent >= rules.regularPurchases) return 'regular'
+  return purchases.count >= 2 ? 'repeat' : 'first_purchase'
+}
+
+/** {@link stageOf} from purchase instants (any order). */
+export function lifecycleStage(purchases: readonly Date[], now: Date, rules: SegmentRules): LifecycleStage {
+  return stageOf(summarizePurchases(purchases, now, rules), now, rules)
 }
 
 /**
@@ -40,9 +78,7 @@ export function lifecycleStage(purchases: readonly Date[], now: Date, rules: Seg
  * frequency axis of the loyalty type, so the two reports never disagree.
  */
 export function isFrequent(purchases: readonly Date[], now: Date, rules: SegmentRules): boolean {
-  const from = now.getTime() - rules.regularWindowDays * DAY_MS
-  const recent = purchases.filter((date) => date.getTime() > from && date.getTime() <= now.getTime())
-  return recent.length >= rules.regularPurchases
+  return summarizePurchases(purchases, now, rules).recent >= rules.regularPurchases
 }
 
 /**
@@ -68,15 +104,25 @@ export interface CustomerSegment {
   readonly loyalty: LoyaltyType
 }
 
-/** Stage and loyalty type of a customer at `now`. */
+/** Stage and loyalty type of a customer at `now`, from the summary of their purchases. */
+export function segmentOfSummary(
+  purchases: PurchaseSummary,
+  latestNps: NpsCategory | null,
+  now: Date,
+  rules: SegmentRules,
+): CustomerSegment {
+  return {
+    stage: stageOf(purchases, now, rules),
+    loyalty: loyaltyType(latestNps, purchases.recent >= rules.regularPurchases),
+  }
+}
+
+/** Stage and loyalty type of a customer at `now`, from purchase instants (any order). */
 export function segmentOf(
   purchases: readonly Date[],
   latestNps: NpsCategory | null,
   now: Date,
   rules: SegmentRules,
 ): CustomerSegment {
-  return {
-    stage: lifecycleStage(purchases, now, rules),
-    loyalty: loyaltyType(latestNps, isFrequent(purchases, now, rules)),
-  }
+  return segmentOfSummary(summarizePurchases(purchases, now, rules), latestNps, now, rules)
 }

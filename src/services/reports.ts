@@ -6,7 +6,8 @@ import type { Program } from '../domain/program.ts'
 import {
   LIFECYCLE_STAGES,
   LOYALTY_TYPES,
-  segmentOf,
+  regularWindowStart,
+  segmentOfSummary,
   type LifecycleStage,
   type LoyaltyType,
 } from '../domain/segments.ts'
@@ -210,10 +211,10 @@ export function createReportService(deps: ReportServiceDeps): ReportService {
 
   async function segmentsNow() {
     const now = clock.now()
-    const inputs = await queries.segmentInputs()
+    const inputs = await queries.segmentInputs(now, regularWindowStart(now, program.segments))
     return inputs.map((input) => ({
       customerId: input.customerId,
-      segment: segmentOf(
+      segment: segmentOfSummary(
         input.purchases,
         input.latestScore === null ? null : npsCategory(input.latestScore),
         now,

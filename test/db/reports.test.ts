@@ -4,6 +4,7 @@ import { createDailyTotals } from '../../src/db/daily-totals.ts'
 import { createReportQueries, type ReportQueries } from '../../src/db/reports.ts'
 import { localDate } from '../../src/domain/calendar.ts'
 import { createTestClock } from '../../src/domain/clock.ts'
+import { regularWindowStart, summarizePurchases } from '../../src/domain/segments.ts'
 import { createReportDays } from '../../src/services/report-days.ts'
 import { openTestDb, type TestDb } from './support.ts'
 
@@ -153,6 +154,39 @@ describe('report aggregations', () => {
       const hour = (h: number) => new Date(Date.UTC(2026, 5, 12, h))
       expect(await lastPurchaseBetween(hour(11), hour(13))).toBe(1)
       expect(await lastPurchaseBetween(hour(13), hour(14))).toBe(0)
+    }
+  })
+
+  it("should summarize each member's purchases for the segments as the rules would from every purchase", async () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 7, n, 12))
+    const [often, once, never] = [0, 1, 2].map(() => new mongoose.Types.ObjectId())
+    await t.db
+      .collection('customers')
+      .insertMany([often, once, never].map((_id) => ({ _id, joinedAt: day(1), erasedAt: null })))
+    const dates = {
+      [often!.toHexString()]: [day(2), day(20), day(25), day(28)],
+      [once!.toHexString()]: [day(3)],
+    }
+    await t.db.collection('purchases').insertMany([
+      ...Object.entries(dates).flatMap(([customerId, days]) =>
+        days.map((createdAt, i) => ({
+          _id: `seg-${customerId}-${i}` as never,
+          customerId,
+          createdAt,
+          voidedAt: null,
+        })),
+      ),
+      // Voided: counts nowhere.
+      { _id: 'seg-voided' as never, customerId: once!.toHexString(), createdAt: day(27), voidedAt: day(27) },
+    ])
+    const now = day(29)
+    const rules = { lapsedDays: 45, churnedDays: 120, regularPurchases: 3, regularWindowDays: 10 }
+    const inputs = await reports.segmentInputs(now, regularWindowStart(now, rules))
+    for (const customer of [often, once, never]) {
+      const id = customer!.toHexString()
+      expect(inputs.find((input) => input.customerId === id)?.purchases).toEqual(
+        summarizePurchases(dates[id] ?? [], now, rules),
+      )
     }
   })
 })

@@ -136,8 +136,9 @@ function operator(name: string, arg: unknown): Compiled | null {
 
 function compile(expr: unknown): Compiled | null {
   if (typeof expr === 'string') return expr.startsWith('$') ? fieldPath(expr) : () => expr
-  if (typeof expr === 'number' || typeof expr === 'boolean' || expr === null) return () => expr
-  if (typeof expr !== 'object' || Array.isArray(expr) || expr instanceof Date) return null
+  if (typeof expr === 'number' || typeof expr === 'boolean' || expr === null || expr instanceof Date)
+    return () => expr
+  if (typeof expr !== 'object' || Array.isArray(expr)) return null
   if ((expr as { _bsontype?: unknown })._bsontype !== undefined) return null
   const keys = Object.keys(expr)
   if (keys.length !== 1 || !keys[0]!.startsWith('$')) return null
