@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Schema, type Connection } from 'mongoose'
 import type { LinkButton } from '../domain/link-button.ts'
 import type { MessageCategory } from '../domain/messaging-policy.ts'
@@ -79,9 +80,16 @@ export interface OutboxRepository {
   due(now: Date, limit: number): Promise<OutboxMessage[]>
   /**
    * Takes a pending due message for sending, right before the send; false when another worker took
-   * it first. A message left `sending` by a crash may or may not have reached Telegram.
+   * it first. A message left `sending` by a crash may or may not have reached Telegram. `token`
+   * names this claim: a claim whose answer was lost (the database went away) and that the driver
+   * repeated finds the message already `sending` under its own token, and still owns it.
    */
-  claim(id: string, now: Date): Promise<boolean>
+  claim(id: string, now: Date, token?: string): Promise<boolean>
+  /**
+   * Gives back a claim of `token` that nothing was sent under (its answer was lost): the message is
+   * pending again. False when the claim never landed (the message is as it was).
+   */
+  releaseClaim(id: string, token: string): Promise<boolean>
   markSent(id: string, at: Date, messageId: number): Promise<void>
   /**
    * Makes a message in status `from` wait until `until` (quiet hours, the cap, a failed send);
@@ -116,6 +124,8 @@ interface OutboxDoc {
   dueAt: Date
   expiresAt: Date | null
   claimedAt: Date | null
+  /** The claim's token (see OutboxRepository.claim). */
+  claimToken?: string | null
   sentAt: Date | null
   messageId: number | null
   dropReason: string | null
@@ -134,6 +144,7 @@ const schema = new Schema<OutboxDoc>(
     dueAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },
     claimedAt: { type: Date, default: null },
+    claimToken: { type: String, default: null },
     sentAt: { type: Date, default: null },
     messageId: { type: Number, default: null },
     dropReason: { type: String, default: null },
@@ -229,10 +240,18 @@ export async function createOutboxRepository(connection: Connection): Promise<Ou
         .lean<OutboxDoc[]>()
       return docs.map(toMessage)
     },
-    async claim(id, now) {
+    async claim(id, now, token = randomUUID()) {
       const result = await model.updateOne(
         { _id: id, status: 'pending', dueAt: { $lte: now } },
-        { $set: { status: 'sending', claimedAt: now } },
+        { $set: { status: 'sending', claimedAt: now, claimToken: token } },
+      )
+      if (result.modifiedCount === 1) return true
+      return (await model.exists({ _id: id, status: 'sending', claimToken: token })) !== null
+    },
+    async releaseClaim(id, token) {
+      const result = await model.updateOne(
+        { _id: id, status: 'sending', claimToken: token },
+        { $set: { status: 'pending', claimedAt: null, claimToken: null } },
       )
       return result.modifiedCount === 1
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { i18n } from 'i18next'
 import type { CustomerRepository } from '../db/customers.ts'
 import {
@@ -198,6 +199,8 @@ export function createOutboxService(deps: OutboxDeps) {
    * Messages Telegram took whose "sent" mark the database missed (it was away): this process knows
    * they went out, so the next dispatch marks them instead of leaving them to the lease.
    */
+  /** Claims whose answer the database never gave (it went away), by message id: their tokens. */
+  const unanswered = new Map<string, string>()
   const unmarked = new Map<string, { message: OutboxMessage; chatId: number; messageId: number; at: Date }>()
 
   async function report(message: OutboxMessage, outcome: OutboxOutcome): Promise<void> {
@@ -274,7 +277,16 @@ export function createOutboxService(deps: OutboxDeps) {
       ...(links ?? []).map((link) => [{ text: link.label, url: link.url }]),
     ].filter((row) => row.length > 0)
     const markup = rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}
-    if (!(await outbox.claim(message.id, now))) return null
+    const token = randomUUID()
+    let claimed: boolean
+    try {
+      claimed = await outbox.claim(message.id, now, token)
+    } catch (error) {
+      // The claim may have landed without its answer: nothing was sent, so the next run gives it back.
+      unanswered.set(message.id, token)
+      throw error
+    }
+    if (!claimed) return null
     let sent: { message_id: number }
     try {
       sent = photo
@@ -305,8 +317,15 @@ export function createOutboxService(deps: OutboxDeps) {
     return 'sent'
   }
 
-  /** Marks the messages sent earlier whose mark the database missed; they stay known until it lands. */
-  async function markUnmarked(): Promise<void> {
+  /**
+   * Settles what an outage left in doubt in this process: claims whose answer was lost are given
+   * back (nothing was sent under them), and messages sent whose mark was missed are marked.
+   */
+  async function settleInDoubt(): Promise<void> {
+    for (const [id, token] of unanswered) {
+      await outbox.releaseClaim(id, token)
+      unanswered.delete(id)
+    }
     for (const [id, { message, chatId, messageId, at }] of unmarked) {
       await outbox.markSent(id, at, messageId)
       unmarked.delete(id)
@@ -387,7 +406,7 @@ export function createOutboxService(deps: OutboxDeps) {
     async dispatchDue(options: { keepAlive?: () => Promise<void> } = {}): Promise<DispatchReport> {
       const report: DispatchReport = { sent: 0, deferred: 0, dropped: 0 }
       const start = clock.now()
-      await markUnmarked()
+      await settleInDoubt()
       await abandonUnconfirmed(new Date(start.getTime() - SENDING_LEASE_MINUTES * 60_000))
       for (;;) {
         const now = clock.now()
