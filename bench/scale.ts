@@ -84,7 +84,11 @@ async function startupJobsDone(uri: string): Promise<number> {
     for (;;) {
       const busy = await jobs.countDocuments({
         name: { $in: STARTUP_JOBS },
-        $or: [{ lockedAt: { $ne: null } }, { lastFinishedAt: null }],
+        // Running, or due and not run yet (a job scheduled for later, like the digest, is not waited for).
+        $or: [
+          { lockedAt: { $ne: null } },
+          { lastFinishedAt: null, nextRunAt: { $lte: new Date(Date.now() + 60_000) } },
+        ],
       })
       if (busy === 0 || performance.now() - started > STARTUP_JOBS_WAIT_MS) return performance.now() - started
       await new Promise((resolve) => setTimeout(resolve, 2_000))
