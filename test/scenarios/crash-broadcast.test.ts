@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Customer } from '../../src/db/customers.ts'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
 import { answered, createProcessWorld, until, useProcessInfrastructure } from '../support/process-world.ts'
-import { OWNER_ID } from '../support/world.ts'
+import { broadcastUnderWay, OFFER } from './crash-support.ts'
 
 useProcessInfrastructure()
 
@@ -12,31 +12,12 @@ useProcessInfrastructure()
  * such messages are given up as "unconfirmed", everyone else gets the broadcast exactly once.
  */
 
-const OFFER = 'Завтра капучино за полцены ☕'
-
 describe('the bot process killed (SIGKILL) in the middle of a broadcast', () => {
   it('sends nobody the offer twice, gives up only the messages caught mid-send, and finishes the broadcast after the restart', async () => {
     const world = await createProcessWorld()
     let bot = await world.start()
-    const users: FakeUser[] = []
-    for (let i = 0; i < 60; i += 1) {
-      users.push(world.user({ id: 6001 + i, first_name: `Гость${i}`, language_code: 'ru' }))
-    }
-    const customers = await Promise.all(users.map((user) => world.joinedCustomer(user)))
-    const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
-    await answered(owner, () => owner.send('/broadcast'), /Напишите текст рассылки/)
-    await answered(owner, () => owner.send(OFFER), /Пришлите фото/)
-    await answered(owner, () => owner.tap('⏭ Без фото'), /Добавить кнопку/)
-    await answered(owner, () => owner.tap('⏭ Без кнопки'), /Кому отправить/)
-    await answered(owner, () => owner.tap('всем участникам'), /Отправить\?/)
-
-    // Telegram takes the 15th offer but its answer never comes back; the bot dies while waiting.
-    const offers = () =>
-      world.tg
-        .apiCalls()
-        .filter((call) => call.method === 'sendMessage' && String(call.params.text).includes(OFFER))
-    await answered(owner, () => owner.tap('✅ Отправить'), /Рассылка/)
-    await until(() => offers().filter((call) => call.ok).length >= 14, '14 offers delivered')
+    const { users, customers, owner, offers } = await broadcastUnderWay(world, 6001)
+    // Telegram takes the next offer but its answer never comes back; the bot dies while waiting.
     world.tg.disruptNext('sendMessage', { kind: 'hang', processed: true })
     await until(() => offers().some((call) => call.disrupted === 'hang'), 'the unanswered offer')
     await bot.kill()

@@ -7,7 +7,9 @@ import { answered, createProcessWorld, until, useProcessInfrastructure } from '.
 import { OWNER_ID } from '../support/world.ts'
 import {
   confirmedAmounts,
+  broadcastUnderWay,
   expectEachPurchaseOnce,
+  OFFER,
   hire,
   purchaseStreams,
   recordPurchase,
@@ -18,7 +20,6 @@ afterEach(killDbProcesses)
 
 const APOLOGY = /Ой, что-то пошло не так/
 const SURVEY = /порекомендуете/
-const OFFER = 'Завтра капучино за полцены ☕'
 
 /** Every purchase brings an NPS survey at once, so the outbox job has work across the outage. */
 const SURVEY_EVERY_PURCHASE = `${ALWAYS_AWAKE_PROGRAM}nps:\n  delayMinutes: 0\n  cooldownDays: 0\n`
@@ -104,23 +105,7 @@ describe('the database process killed (SIGKILL) in the middle of writes', () => 
     const database = await startDbProcess(place)
     const world = await createProcessWorld({ mongoUri: database.uri })
     const bot = await world.start()
-    const users: FakeUser[] = []
-    for (let i = 0; i < 60; i += 1) {
-      users.push(world.user({ id: 6101 + i, first_name: `Гость${i}`, language_code: 'ru' }))
-    }
-    const customers = await Promise.all(users.map((user) => world.joinedCustomer(user)))
-    const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
-    await answered(owner, () => owner.send('/broadcast'), /Напишите текст рассылки/)
-    await answered(owner, () => owner.send(OFFER), /Пришлите фото/)
-    await answered(owner, () => owner.tap('⏭ Без фото'), /Добавить кнопку/)
-    await answered(owner, () => owner.tap('⏭ Без кнопки'), /Кому отправить/)
-    await answered(owner, () => owner.tap('всем участникам'), /Отправить\?/)
-    const offers = () =>
-      world.tg
-        .apiCalls()
-        .filter((call) => call.method === 'sendMessage' && String(call.params.text).includes(OFFER))
-    await answered(owner, () => owner.tap('✅ Отправить'), /Рассылка/)
-    await until(() => offers().filter((call) => call.ok).length >= 14, '14 offers delivered')
+    const { users, customers, owner, offers } = await broadcastUnderWay(world, 6101)
     // The database dies in the middle of the sending; the owner, writing meanwhile, gets an apology.
     await database.kill()
     expect(offers().filter((call) => call.ok).length).toBeLessThan(customers.length)

@@ -1,7 +1,8 @@
 import { expect } from 'vitest'
 import type { Customer } from '../../src/db/customers.ts'
 import type { FakeUser } from '../../src/sandbox/fake-telegram/index.ts'
-import { answered, Stopped, type ProcessWorld } from '../support/process-world.ts'
+import { answered, Stopped, until, type ProcessWorld } from '../support/process-world.ts'
+import { OWNER_ID } from '../support/world.ts'
 
 /** A purchase a barista started: a unique amount (it names the purchase in the messages) and a receipt. */
 export interface Attempt {
@@ -132,4 +133,33 @@ export function purchaseStreams(
     if (!crash) throw new Error('the streams ended before the crash')
   })
   return { attempts, crashed: started.then(() => crash), ended }
+}
+
+/** The offer the crash tests broadcast. */
+export const OFFER = 'Завтра капучино за полцены ☕'
+
+/**
+ * Sixty members (ids from `firstId`) and an owner who broadcasts {@link OFFER} to all of them;
+ * resolves once 14 offers went out, so a crash finds the broadcast in the middle of its sending.
+ * `offers()` lists the bot's sendMessage calls carrying the offer.
+ */
+export async function broadcastUnderWay(world: ProcessWorld, firstId: number) {
+  const users: FakeUser[] = []
+  for (let i = 0; i < 60; i += 1) {
+    users.push(world.user({ id: firstId + i, first_name: `Гость${i}`, language_code: 'ru' }))
+  }
+  const customers = await Promise.all(users.map((user) => world.joinedCustomer(user)))
+  const owner = world.user({ id: OWNER_ID, first_name: 'Ольга', language_code: 'ru' })
+  await answered(owner, () => owner.send('/broadcast'), /Напишите текст рассылки/)
+  await answered(owner, () => owner.send(OFFER), /Пришлите фото/)
+  await answered(owner, () => owner.tap('⏭ Без фото'), /Добавить кнопку/)
+  await answered(owner, () => owner.tap('⏭ Без кнопки'), /Кому отправить/)
+  await answered(owner, () => owner.tap('всем участникам'), /Отправить\?/)
+  const offers = () =>
+    world.tg
+      .apiCalls()
+      .filter((call) => call.method === 'sendMessage' && String(call.params.text).includes(OFFER))
+  await answered(owner, () => owner.tap('✅ Отправить'), /Рассылка/)
+  await until(() => offers().filter((call) => call.ok).length >= 14, '14 offers delivered')
+  return { users, customers, owner, offers }
 }
